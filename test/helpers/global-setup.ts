@@ -3,7 +3,12 @@ import { Redis } from 'ioredis';
 /** Fails the whole run at once, with one line saying how to start Redis, when none answers. */
 export async function setup(): Promise<void> {
   const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();

@@ -1,0 +1,51 @@
+export type AuditEventName = 'scans.list' | 'auth.login' | 'auth.login_failed' | 'auth.logout';
+
+/** What a route knows of a request; the trail adds id and `at`, escapes and caps every string. */
+export interface AuditInput {
+  event: AuditEventName;
+  traceId: string;
+  actor: { userId: string | null; username: string | null };
+  accountGroupId: string | null;
+  query: { cursor: string | null; status: string | null; limit: string | null } | null;
+  outcome: {
+    status: number;
+    code: string | null;
+    cache: string | null;
+    itemCount: number | null;
+    upstreamTraceId: string | null;
+  };
+  client: { ip: string; userAgent: string | null };
+  durationMs: number;
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  accountGroupId?: string | undefined;
+  event?: AuditEventName | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface AuditPage {
+  items: unknown[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+export interface AuditTrail {
+  /** Resolves once the record is durable (Redis or the fsync'd spool); rejects when it is nowhere. */
+  record(input: AuditInput): Promise<void>;
+  query(filter: AuditFilter): Promise<AuditPage>;
+  /** Delivers what the spool holds (start-up, recovery, SIGTERM). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class AuditUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('audit record could not be written anywhere', cause === undefined ? undefined : { cause });
+    this.name = 'AuditUnavailableError';
+  }
+}

@@ -1,0 +1,52 @@
+export interface User {
+  id: string;
+  username: string;
+  passwordHash: string;
+  accountGroups: string[];
+  roles: string[];
+}
+
+/** The users file, loaded and re-loadable; authorization reads it on every request. */
+export interface UserDirectory {
+  byId(id: string): User | undefined;
+  byUsername(username: string): User | undefined;
+  readonly loaded: boolean;
+  /** Re-reads the file atomically: a bad file keeps the current users and returns its problems. */
+  reload(): { ok: true; count: number } | { ok: false; problems: string[] };
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Constant-time; parameters come from the hash. */
+  verify(password: string, hash: string): Promise<boolean>;
+  /** Verifies against a dummy hash so an unknown user costs what a known one does. */
+  verifyDummy(password: string): Promise<false>;
+}
+
+export interface SessionRecord {
+  userId: string;
+  createdAt: number;
+  lastSeen: number;
+  csrfToken: string;
+}
+
+export interface ResolvedSession {
+  record: SessionRecord;
+  /** When the session ends if unused: min(idle, absolute). */
+  expiresAt: number;
+}
+
+export interface SessionService {
+  /** A fresh id every login; only its SHA-256 is stored. */
+  create(userId: string): Promise<{ token: string } & ResolvedSession>;
+  /** null when unknown, idle-expired or absolute-expired; rejects StoreUnavailableError on outage. */
+  resolve(token: string): Promise<ResolvedSession | null>;
+  destroy(token: string): Promise<void>;
+}
+
+export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterS: number };
+
+export interface LoginThrottle {
+  check(username: string, ip: string): Promise<ThrottleResult>;
+  recordFailure(username: string, ip: string): Promise<void>;
+}

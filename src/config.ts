@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one reader of process.env. Every variable the gateway knows is listed in CONFIG_VARIABLES
+ * (and in .env.example with its default); a bad value stops start-up with one line per problem.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const num = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
+
+const httpUrl = z
+  .string({ message: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.string().default('production'),
+    PORT: int(8080, 0, 65535),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    UPSTREAM_BASE_URL: httpUrl,
+    UPSTREAM_API_KEY: optionalString,
+    UPSTREAM_API_KEY_FILE: optionalString,
+    UPSTREAM_API_KEY_HEADER: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name')
+      .default('Authorization'),
+    UPSTREAM_TIMEOUT_MS: int(5000, 100, 120_000),
+    CIRCUIT_FAILURES: int(5, 1, 1000),
+    CIRCUIT_OPEN_MS: int(10_000, 100, 600_000),
+    USERS_FILE: z.string({ message: 'is required' }).trim().min(1, 'is required'),
+    REDIS_URL: optionalString.pipe(
+      z.union([
+        z.undefined(),
+        z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }),
+      ]),
+    ),
+    REDIS_CLUSTER_NODES: list.pipe(
+      z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
+    ),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'may hold only letters, digits and : _ . - (no braces)')
+      .default('sbff:'),
+    INSTANCES: int(1, 1, 10_000),
+    COOKIE_SECURE: bool(true),
+    COOKIE_SAMESITE: z.enum(['Strict', 'Lax'], { message: 'must be Strict or Lax' }).default('Strict'),
+    CORS_ORIGINS: list.pipe(
+      z.array(z.url({ message: 'must be comma-separated origins like https://app.example' })),
+    ),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .refine((v) => /^(true|false|\d{1,2})$/.test(v), 'must be false, true, or a number of proxy hops')
+      .transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
+    SESSION_IDLE_S: int(1800, 10, 7 * 86_400),
+    SESSION_ABSOLUTE_S: int(28_800, 10, 30 * 86_400),
+    LOGIN_MAX_FAILURES: int(100, 1, 100_000),
+    LOGIN_MAX_CONCURRENT_HASHES: int(4, 1, 64),
+    CACHE_TTL_S: int(30, 0, 86_400),
+    CACHE_STALE_S: int(300, 0, 7 * 86_400),
+    UPSTREAM_RPS: num(10, 0.01, 100_000),
+    UPSTREAM_BURST: int(10, 1, 100_000),
+    RATE_MAX_WAIT_MS: int(2000, 0, 60_000),
+    USER_RPS: num(5, 0.01, 100_000),
+    USER_BURST: int(20, 1, 100_000),
+    MAX_PAGE_LIMIT: int(100, 1, 10_000),
+    AUDIT_SPOOL_DIR: z.string().trim().min(1).default('./var/audit-spool'),
+    AUDIT_SPOOL_MAX_BYTES: int(256 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    AUDIT_MAX_RECORDS: int(1_000_000, 100, Number.MAX_SAFE_INTEGER),
+    METRICS_TOKEN: optionalString,
+    SHUTDOWN_GRACE_MS: int(20_000, 0, 600_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.UPSTREAM_API_KEY === undefined && env.UPSTREAM_API_KEY_FILE === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPSTREAM_API_KEY'],
+        message: 'is required (or UPSTREAM_API_KEY_FILE)',
+      });
+    }
+    if (env.SESSION_ABSOLUTE_S < env.SESSION_IDLE_S) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_ABSOLUTE_S'],
+        message: 'must be at least SESSION_IDLE_S',
+      });
+    }
+    if (env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES.length === 0 && env.INSTANCES > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INSTANCES'],
+        message:
+          'the embedded store serves one instance only: set REDIS_URL or REDIS_CLUSTER_NODES to run more',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Every variable the gateway reads; docker-compose and .env.example are checked against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+export interface Config {
+  port: number;
+  host: string;
+  upstream: {
+    baseUrl: string;
+    apiKey: string | undefined;
+    apiKeyFile: string | undefined;
+    apiKeyHeader: string;
+    timeoutMs: number;
+    circuitFailures: number;
+    circuitOpenMs: number;
+  };
+  usersFile: string;
+  redis: { url: string | undefined; clusterNodes: string[]; keyPrefix: string };
+  instances: number;
+  cookie: { secure: boolean; sameSite: 'Strict' | 'Lax' };
+  corsOrigins: string[];
+  trustProxyHops: number;
+  session: { idleS: number; absoluteS: number };
+  login: { maxFailuresPerHour: number; maxConcurrentHashes: number };
+  cache: { ttlS: number; staleS: number };
+  rate: { upstreamRps: number; upstreamBurst: number; maxWaitMs: number; userRps: number; userBurst: number };
+  maxPageLimit: number;
+  audit: { spoolDir: string; spoolMaxBytes: number; maxRecords: number };
+  metricsToken: string | undefined;
+  shutdownGraceMs: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws ConfigError listing every problem, one line each. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    upstream: {
+      baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
+      apiKey: e.UPSTREAM_API_KEY,
+      apiKeyFile: e.UPSTREAM_API_KEY_FILE,
+      apiKeyHeader: e.UPSTREAM_API_KEY_HEADER,
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      circuitFailures: e.CIRCUIT_FAILURES,
+      circuitOpenMs: e.CIRCUIT_OPEN_MS,
+    },
+    usersFile: e.USERS_FILE,
+    redis: { url: e.REDIS_URL, clusterNodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX },
+    instances: e.INSTANCES,
+    cookie: { secure: e.COOKIE_SECURE, sameSite: e.COOKIE_SAMESITE },
+    corsOrigins: e.CORS_ORIGINS.map((o) => new URL(o).origin),
+    trustProxyHops: e.TRUST_PROXY,
+    session: { idleS: e.SESSION_IDLE_S, absoluteS: e.SESSION_ABSOLUTE_S },
+    login: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES, maxConcurrentHashes: e.LOGIN_MAX_CONCURRENT_HASHES },
+    cache: { ttlS: e.CACHE_TTL_S, staleS: e.CACHE_STALE_S },
+    rate: {
+      upstreamRps: e.UPSTREAM_RPS,
+      upstreamBurst: e.UPSTREAM_BURST,
+      maxWaitMs: e.RATE_MAX_WAIT_MS,
+      userRps: e.USER_RPS,
+      userBurst: e.USER_BURST,
+    },
+    maxPageLimit: e.MAX_PAGE_LIMIT,
+    audit: {
+      spoolDir: e.AUDIT_SPOOL_DIR,
+      spoolMaxBytes: e.AUDIT_SPOOL_MAX_BYTES,
+      maxRecords: e.AUDIT_MAX_RECORDS,
+    },
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads the API key: the file wins when set, so SIGHUP can rotate it. Empty counts as missing. */
+export function readApiKey(config: Pick<Config, 'upstream'>): string {
+  const { apiKey, apiKeyFile } = config.upstream;
+  if (apiKeyFile !== undefined) {
+    const key = readFileSync(apiKeyFile, 'utf8').trim();
+    if (key === '') throw new ConfigError([`UPSTREAM_API_KEY_FILE: ${apiKeyFile} is empty`]);
+    return key;
+  }
+  if (apiKey === undefined)
+    throw new ConfigError(['UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)']);
+  return apiKey;
+}

@@ -1,0 +1,155 @@
+import { createAuditTrail } from './audit/trail.js';
+import type { AuditTrail } from './audit/types.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
+import { createPasswordHasher } from './auth/password.js';
+import { createSessionService } from './auth/sessions.js';
+import type { LoginThrottle, PasswordHasher, SessionService, UserDirectory } from './auth/types.js';
+import { loadUserDirectory } from './auth/user-directory.js';
+import { createBackgroundTasks, type BackgroundTasks } from './background.js';
+import { createScanPages } from './cache/scan-pages.js';
+import type { ScanPages } from './cache/types.js';
+import { readApiKey, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createUpstreamBudget } from './ratelimit/upstream-budget.js';
+import { createUserLimiter } from './ratelimit/user-limiter.js';
+import type { UserLimiter } from './ratelimit/types.js';
+import { createKeys, type Keys } from './store/keys.js';
+import { createMemoryStore } from './store/memory.js';
+import { createRedisStore } from './store/redis.js';
+import type { Store } from './store/store.js';
+import { createUpstreamClient } from './upstream/client.js';
+import type { UpstreamClient } from './upstream/types.js';
+
+/** Everything the app is built from. Tests build it with real Redis and the simulator on a port. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => number;
+  store: Store;
+  keys: Keys;
+  tracker: BackgroundTasks;
+  users: UserDirectory;
+  passwords: PasswordHasher;
+  sessions: SessionService;
+  loginThrottle: LoginThrottle;
+  upstream: UpstreamClient;
+  userLimiter: UserLimiter;
+  pages: ScanPages;
+  audit: AuditTrail;
+  /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
+  lifecycle: { draining: boolean };
+  /** Re-reads the users file and the API key file (SIGHUP). */
+  reload(): void;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  logger?: Logger;
+  store?: Store;
+  clock?: () => number;
+}
+
+export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const clock = overrides.clock ?? Date.now;
+  const store = overrides.store ?? createStore(config, logger, metrics);
+  const keys = createKeys(config.redis.keyPrefix);
+  const tracker = createBackgroundTasks(logger);
+  const users = loadUserDirectory(config.usersFile);
+  const passwords = createPasswordHasher({ maxConcurrent: config.login.maxConcurrentHashes, users });
+  const sessions = createSessionService({ store, keys, clock, ...config.session });
+  const loginThrottle = createLoginThrottle({
+    store,
+    keys,
+    maxFailuresPerHour: config.login.maxFailuresPerHour,
+  });
+  const upstream = createUpstreamClient({ ...config.upstream, apiKey: readApiKey(config), logger, metrics });
+  const budget = createUpstreamBudget({
+    store,
+    keys,
+    ...config.rate,
+    instances: config.instances,
+    logger,
+    metrics,
+  });
+  const userLimiter = createUserLimiter({
+    store,
+    keys,
+    rps: config.rate.userRps,
+    burst: config.rate.userBurst,
+  });
+  const pages = createScanPages({
+    store,
+    keys,
+    upstream,
+    budget,
+    ...config.cache,
+    tracker,
+    logger,
+    metrics,
+    clock,
+  });
+  const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
+  const lifecycle = { draining: false };
+
+  return {
+    config,
+    logger,
+    metrics,
+    clock,
+    store,
+    keys,
+    tracker,
+    users,
+    passwords,
+    sessions,
+    loginThrottle,
+    upstream,
+    userLimiter,
+    pages,
+    audit,
+    lifecycle,
+    reload() {
+      const result = users.reload();
+      if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
+      else logger.error({ problems: result.problems }, 'users file rejected; keeping the previous users');
+      if (config.upstream.apiKeyFile !== undefined) {
+        try {
+          upstream.setApiKey(readApiKey(config));
+          logger.info('upstream API key reloaded');
+        } catch (error) {
+          logger.error({ err: error }, 'API key file rejected; keeping the previous key');
+        }
+      }
+    },
+    async close() {
+      await tracker.drain(config.shutdownGraceMs);
+      await audit.close();
+      await upstream.close();
+      await store.close();
+    },
+  };
+}
+
+function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
+  if (config.redis.url === undefined && config.redis.clusterNodes.length === 0) {
+    logger.warn('REDIS_URL is unset: using the embedded in-memory store, for one instance only');
+    return createMemoryStore();
+  }
+  let lastLogged = 0;
+  return createRedisStore({
+    url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
+    onError(error) {
+      metrics.storeErrors.inc({ subsystem: 'connection' });
+      // A dead Redis reports every reconnect attempt; one line a few seconds is enough.
+      if (Date.now() - lastLogged > 5000) {
+        lastLogged = Date.now();
+        logger.warn({ err: error.message }, 'redis connection problem');
+      }
+    },
+  });
+}

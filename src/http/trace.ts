@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * A W3C-compatible trace id (32 hex chars), so it can travel upstream in `traceparent`.
+ * randomUUID draws from a buffered entropy pool, far cheaper per request than randomBytes.
+ */
+export function newTraceId(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
+/** `traceparent` for the upstream call: our trace id, a fresh span id, sampled. */
+export function traceparentFor(traceId: string): string {
+  return `00-${traceId}-${randomUUID().slice(0, 18).replace('-', '')}-01`;
+}

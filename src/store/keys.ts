@@ -1,0 +1,27 @@
+/**
+ * Every key the gateway writes, in one place. The part in braces is a Redis Cluster hash tag:
+ * keys that a script or a multi-key operation touches together share it, so they share a slot.
+ */
+export interface Keys {
+  session(idHash: string): string;
+  loginFailuresByAccount(username: string): string;
+  loginFailuresByIp(ip: string): string;
+  page(pageId: string): string;
+  pageLock(pageId: string): string;
+  upstreamBudget(): string;
+  userBudget(userId: string): string;
+  auditLog(): string;
+}
+
+export function createKeys(prefix: string): Keys {
+  return {
+    session: (idHash) => `${prefix}sess:{${idHash}}`,
+    loginFailuresByAccount: (username) => `${prefix}login:acct:{${username}}`,
+    loginFailuresByIp: (ip) => `${prefix}login:ip:{${ip}}`,
+    page: (pageId) => `${prefix}page:{${pageId}}`,
+    pageLock: (pageId) => `${prefix}page:{${pageId}}:lock`,
+    upstreamBudget: () => `${prefix}{upstream}:budget`,
+    userBudget: (userId) => `${prefix}user:{${userId}}:budget`,
+    auditLog: () => `${prefix}{audit}:log`,
+  };
+}

@@ -1,0 +1,114 @@
+import type { LogEntry, LogRecord, SlotBudget, SlotReservation, Store } from './store.js';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * The embedded store: the same semantics as Redis, in this process only. It backs `npm run demo`
+ * and single-instance installs without Redis; it is tested by the same contract tests.
+ */
+export function createMemoryStore(now: () => number = Date.now): Store {
+  const entries = new Map<string, Entry>();
+  const logs = new Map<string, { seq: number; entries: { position: string; json: string }[] }>();
+  const seen = new Map<string, number>();
+
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  // Expired keys would otherwise stay until read again; sweep them now and then.
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+    for (const [id, until] of seen) if (until <= t) seen.delete(id);
+  }, 30_000);
+  sweep.unref();
+
+  const tatOf = (key: string): number => Number(live(key)?.value ?? 0);
+
+  return {
+    kind: 'memory',
+    get: (key) => Promise.resolve(live(key)?.value ?? null),
+    set(key, value, { ttlMs, onlyIfAbsent }) {
+      if (onlyIfAbsent === true && live(key) !== undefined) return Promise.resolve(false);
+      entries.set(key, { value, expiresAt: now() + ttlMs });
+      return Promise.resolve(true);
+    },
+    del(key) {
+      entries.delete(key);
+      return Promise.resolve();
+    },
+    delIfEquals(key, expected) {
+      if (live(key)?.value !== expected) return Promise.resolve(false);
+      entries.delete(key);
+      return Promise.resolve(true);
+    },
+    incrWindow(key, windowMs) {
+      const entry = live(key);
+      const t = now();
+      if (entry === undefined) {
+        entries.set(key, { value: '1', expiresAt: t + windowMs });
+        return Promise.resolve({ count: 1, ttlMs: windowMs });
+      }
+      entry.value = String(Number(entry.value) + 1);
+      return Promise.resolve({ count: Number(entry.value), ttlMs: entry.expiresAt - t });
+    },
+    reserveSlot(key, budget): Promise<SlotReservation> {
+      const t = now();
+      const tat = Math.max(tatOf(key), t);
+      const slotAt = Math.max(t, tat - tolerance(budget));
+      const waitMs = slotAt - t;
+      if (waitMs > budget.maxWaitMs) return Promise.resolve({ granted: false, retryAfterMs: waitMs });
+      const next = tat + budget.intervalMs;
+      entries.set(key, { value: String(next), expiresAt: next + 1000 });
+      return Promise.resolve({ granted: true, waitMs });
+    },
+    pauseSlots(key, budget) {
+      const t = now();
+      const next = Math.max(tatOf(key), t + budget.pauseMs + tolerance(budget));
+      entries.set(key, { value: String(next), expiresAt: next + 1000 });
+      return Promise.resolve();
+    },
+    appendLog(key, records: readonly LogRecord[], { maxLen, dedupeMs }) {
+      const log = logs.get(key) ?? { seq: 0, entries: [] };
+      logs.set(key, log);
+      const t = now();
+      for (const record of records) {
+        if ((seen.get(record.id) ?? 0) > t) continue;
+        seen.set(record.id, t + dedupeMs);
+        log.seq += 1;
+        log.entries.push({ position: String(log.seq).padStart(16, '0'), json: record.json });
+      }
+      if (log.entries.length > maxLen) log.entries.splice(0, log.entries.length - maxLen);
+      return Promise.resolve();
+    },
+    readLog(key, { before, count }): Promise<LogEntry[]> {
+      const list = logs.get(key)?.entries ?? [];
+      const out: LogEntry[] = [];
+      for (let i = list.length - 1; i >= 0 && out.length < count; i -= 1) {
+        const entry = list[i];
+        if (entry === undefined) continue;
+        if (before !== undefined && entry.position >= before) continue;
+        out.push(entry);
+      }
+      return Promise.resolve(out);
+    },
+    ping: () => Promise.resolve(),
+    close() {
+      clearInterval(sweep);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** GCRA's tolerance: how far ahead of now the theoretical arrival time may run. */
+export function tolerance(budget: SlotBudget): number {
+  return (budget.burst - 1) * budget.intervalMs;
+}

@@ -1,0 +1,167 @@
+import { Cluster, Redis } from 'ioredis';
+import { StoreUnavailableError } from '../http/errors.js';
+import { APPEND_LOG, DEL_IF_EQUALS, INCR_WINDOW, PAUSE_SLOTS, RESERVE_SLOT } from './redis-scripts.js';
+import type { LogEntry, Store } from './store.js';
+
+export interface RedisStoreOptions {
+  /** `redis://…` of a single node. */
+  url?: string | undefined;
+  /** host:port seeds of a Redis Cluster; wins over `url`. */
+  clusterNodes?: readonly string[];
+  /**
+   * Upper bound on one command, so a request never hangs on a dead Redis.
+   * @default 800
+   */
+  commandTimeoutMs?: number;
+  onError?: (error: Error) => void;
+}
+
+type Reply = [number | string, string];
+
+/** The scripts, registered with defineCommand so they travel as EVALSHA. */
+interface ScriptCommands {
+  sbffDelIfEquals(key: string, expected: string): Promise<number>;
+  sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
+  sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
+  sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
+  sbffAppendLog(
+    stream: string,
+    seen: string,
+    maxLen: number,
+    dedupeMs: number,
+    ...pairs: string[]
+  ): Promise<number>;
+}
+
+type Client = (Redis | Cluster) & ScriptCommands;
+
+/**
+ * Settings that keep a request from waiting on a dead Redis: no offline queue (fail at once while
+ * disconnected), a command timeout, one retry, and quick reconnects so traffic recovers by itself.
+ */
+function connectionOptions(commandTimeoutMs: number) {
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: 1000,
+    retryStrategy: (times: number) => Math.min(50 * times, 500),
+  };
+}
+
+export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
+  const redisOptions = connectionOptions(options.commandTimeoutMs ?? 800);
+  const nodes = options.clusterNodes ?? [];
+  if (nodes.length > 0) {
+    const { retryStrategy: _nodeRetry, enableOfflineQueue: _nodeQueue, ...nodeOptions } = redisOptions;
+    return new Cluster(
+      nodes.map((node) => {
+        const [host = '127.0.0.1', port = '6379'] = node.split(':');
+        return { host, port: Number(port) };
+      }),
+      {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        redisOptions: nodeOptions,
+        slotsRefreshTimeout: 1000,
+        clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
+      },
+    );
+  }
+  return new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
+}
+
+/** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const client = createRedisClient(options) as Client;
+  client.defineCommand('sbffDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
+  client.defineCommand('sbffIncrWindow', { numberOfKeys: 1, lua: INCR_WINDOW });
+  client.defineCommand('sbffReserveSlot', { numberOfKeys: 1, lua: RESERVE_SLOT });
+  client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
+  client.defineCommand('sbffAppendLog', { numberOfKeys: 2, lua: APPEND_LOG });
+  client.on('error', (error: Error) => options.onError?.(error));
+  client.connect().catch((error: unknown) => options.onError?.(asError(error)));
+
+  const run = async <T>(op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  };
+
+  return {
+    kind: 'redis',
+    get: (key) => run(() => client.get(key)),
+    set: (key, value, { ttlMs, onlyIfAbsent }) =>
+      run(async () => {
+        const ttl = Math.max(1, Math.ceil(ttlMs));
+        const reply =
+          onlyIfAbsent === true
+            ? await client.set(key, value, 'PX', ttl, 'NX')
+            : await client.set(key, value, 'PX', ttl);
+        return reply === 'OK';
+      }),
+    del: (key) =>
+      run(async () => {
+        await client.del(key);
+      }),
+    delIfEquals: (key, expected) => run(async () => (await client.sbffDelIfEquals(key, expected)) === 1),
+    incrWindow: (key, windowMs) =>
+      run(async () => {
+        const [count, ttlMs] = await client.sbffIncrWindow(key, Math.ceil(windowMs));
+        return { count: Number(count), ttlMs: Number(ttlMs) };
+      }),
+    reserveSlot: (key, { intervalMs, burst, maxWaitMs }) =>
+      run(async () => {
+        const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs);
+        return Number(granted) === 1
+          ? { granted: true, waitMs: Number(ms) }
+          : { granted: false, retryAfterMs: Number(ms) };
+      }),
+    pauseSlots: (key, { intervalMs, burst, pauseMs }) =>
+      run(async () => {
+        await client.sbffPauseSlots(key, intervalMs, burst, pauseMs);
+      }),
+    appendLog: (key, records, { maxLen, dedupeMs }) =>
+      run(async () => {
+        if (records.length === 0) return;
+        const pairs = records.flatMap((r) => [r.id, r.json]);
+        await client.sbffAppendLog(key, `${key}:seen`, maxLen, dedupeMs, ...pairs);
+      }),
+    readLog: (key, { before, count }) =>
+      run(async () => {
+        const rows = await client.xrevrange(
+          key,
+          before === undefined ? '+' : `(${before}`,
+          '-',
+          'COUNT',
+          count,
+        );
+        const out: LogEntry[] = [];
+        for (const [position, fields] of rows) {
+          const json = fields[1];
+          if (json !== undefined) out.push({ position, json });
+        }
+        return out;
+      }),
+    ping: () =>
+      run(async () => {
+        await client.ping();
+      }),
+    async close() {
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

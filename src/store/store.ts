@@ -1,0 +1,59 @@
+/**
+ * The one interface every shared piece of state goes through: sessions, login throttles, the
+ * page cache and its locks, the upstream budget, the audit stream. Two implementations:
+ * Redis (production, any number of instances) and memory (the embedded store: one instance).
+ * Operations a subsystem needs atomically (a lock release, a rate slot) are primitives here,
+ * so each is one round trip on Redis and a plain function on memory.
+ *
+ * Every method rejects with StoreUnavailableError when the store cannot answer in time.
+ */
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  /** Returns false when `onlyIfAbsent` is set and the key exists. */
+  set(key: string, value: string, options: { ttlMs: number; onlyIfAbsent?: boolean }): Promise<boolean>;
+  del(key: string): Promise<void>;
+  /** Deletes the key only while it still holds `expected` (a lock released only by its holder). */
+  delIfEquals(key: string, expected: string): Promise<boolean>;
+  /** Counts within a window that starts at the first increment; `ttlMs` is what is left of it. */
+  incrWindow(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  /**
+   * GCRA on the store's own clock: reserves the next slot of a budget of one call per `intervalMs`
+   * with `burst` calls of tolerance, when that slot is at most `maxWaitMs` away.
+   */
+  reserveSlot(key: string, budget: SlotBudget & { maxWaitMs: number }): Promise<SlotReservation>;
+  /** Pushes every future slot of the budget at least `pauseMs` from now (an upstream 429). */
+  pauseSlots(key: string, budget: SlotBudget & { pauseMs: number }): Promise<void>;
+  /**
+   * Appends records to an append-only log, each at most once by `id` (remembered for `dedupeMs`),
+   * trimmed to about `maxLen` entries.
+   */
+  appendLog(
+    key: string,
+    records: readonly LogRecord[],
+    options: { maxLen: number; dedupeMs: number },
+  ): Promise<void>;
+  /** Newest first, strictly older than `before` (a position from an earlier read) when given. */
+  readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
+  /** Rejects when the store is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SlotBudget {
+  intervalMs: number;
+  burst: number;
+}
+
+export type SlotReservation = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };
+
+export interface LogRecord {
+  id: string;
+  json: string;
+}
+
+export interface LogEntry {
+  /** The store's position of the entry, usable as `before` for the next page. */
+  position: string;
+  json: string;
+}
