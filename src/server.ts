@@ -30,8 +30,8 @@ export function startServer(
         resolve({
           url: `http://${host}:${info.port}`,
           port: info.port,
-          server: server as Server,
-          close: (graceMs = 20_000) => closeServer(server as Server, graceMs),
+          server: server,
+          close: (graceMs = 20_000) => closeServer(server, graceMs),
         });
       },
     ) as Server;
