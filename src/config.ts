@@ -110,13 +110,6 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    if (env.UPSTREAM_API_KEY === undefined && env.UPSTREAM_API_KEY_FILE === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['UPSTREAM_API_KEY'],
-        message: 'is required (or UPSTREAM_API_KEY_FILE)',
-      });
-    }
     if (env.SESSION_ABSOLUTE_S < env.SESSION_IDLE_S) {
       ctx.addIssue({
         code: 'custom',
@@ -178,11 +171,14 @@ export class ConfigError extends Error {
 /** Parses the environment once; throws ConfigError listing every problem, one line each. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
-    );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  // Checked apart from the schema so it is reported alongside every other problem.
+  if ((env['UPSTREAM_API_KEY'] ?? '').trim() === '' && (env['UPSTREAM_API_KEY_FILE'] ?? '').trim() === '') {
+    problems.push('UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     port: e.PORT,

@@ -77,6 +77,7 @@ export async function waitForRedis(url: string, timeoutMs = 5000): Promise<void>
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
     try {
       await redis.connect();
       await redis.ping();

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readApiKey } from '../src/config.js';
+
+const required = { UPSTREAM_BASE_URL: 'http://127.0.0.1:4010', UPSTREAM_API_KEY: 'k', USERS_FILE: 'users.json' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(required);
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.redis.keyPrefix).toBe('sbff:');
+    expect(config.upstream.apiKeyHeader).toBe('Authorization');
+    expect(config.cookie.secure).toBe(true);
+    expect(config.maxPageLimit).toBe(100);
+    expect(config.redis.url).toBeUndefined();
+    expect(config.instances).toBe(1);
+  });
+
+  it('names every missing required variable, one line each', () => {
+    const problems = problemsOf({});
+    expect(problems.some((p) => p.startsWith('UPSTREAM_BASE_URL:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('UPSTREAM_API_KEY:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('USERS_FILE:'))).toBe(true);
+  });
+
+  it('counts an empty API key as missing', () => {
+    expect(problemsOf({ ...required, UPSTREAM_API_KEY: '  ' })).toEqual([
+      'UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)',
+    ]);
+  });
+
+  it('lists every bad value at once, naming each variable', () => {
+    const problems = problemsOf({
+      ...required,
+      PORT: 'eighty',
+      UPSTREAM_BASE_URL: 'ftp://x',
+      COOKIE_SECURE: 'maybe',
+      UPSTREAM_RPS: '-1',
+      MAX_PAGE_LIMIT: '0',
+      REDIS_URL: 'http://nope',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of ['PORT', 'UPSTREAM_BASE_URL', 'COOKIE_SECURE', 'UPSTREAM_RPS', 'MAX_PAGE_LIMIT', 'REDIS_URL', 'LOG_LEVEL']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+    }
+  });
+
+  it('refuses more than one instance on the embedded store', () => {
+    expect(problemsOf({ ...required, INSTANCES: '2' })[0]).toMatch(/^INSTANCES: the embedded store serves one instance/);
+    expect(problemsOf({ ...required, INSTANCES: '2', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
+  });
+
+  it('refuses a key prefix that would break Redis Cluster hash tags', () => {
+    expect(problemsOf({ ...required, REDIS_KEY_PREFIX: 'a{b}' })[0]).toMatch(/^REDIS_KEY_PREFIX:/);
+  });
+
+  it('reads the API key from its file, trimmed, and treats an empty file as missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbff-key-'));
+    writeFileSync(join(dir, 'key'), 'from-file\n');
+    writeFileSync(join(dir, 'empty'), '\n');
+    const base = { UPSTREAM_BASE_URL: 'http://x', USERS_FILE: 'u' };
+    expect(readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'key') }))).toBe('from-file');
+    expect(() => readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'empty') }))).toThrow(ConfigError);
+  });
+});
