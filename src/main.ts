@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { logger } = deps;
+  if (!(await deps.store.ready(5000))) logger.warn('store not reachable yet: /readyz says 503 until it is');
   await deps.audit
     .flush()
     .catch((error: unknown) => logger.warn({ err: error }, 'audit spool not delivered yet'));

@@ -101,6 +101,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       return Promise.resolve(out);
     },
     ping: () => Promise.resolve(),
+    ready: () => Promise.resolve(true),
     close() {
       clearInterval(sweep);
       return Promise.resolve();

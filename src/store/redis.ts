@@ -55,7 +55,7 @@ export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
   const redisOptions = connectionOptions(options.commandTimeoutMs ?? 800);
   const nodes = options.clusterNodes ?? [];
   if (nodes.length > 0) {
-    const { retryStrategy: _nodeRetry, enableOfflineQueue: _nodeQueue, ...nodeOptions } = redisOptions;
+    const { retryStrategy: _r, enableOfflineQueue: _q, lazyConnect: _l, ...nodeOptions } = redisOptions;
     return new Cluster(
       nodes.map((node) => {
         const [host = '127.0.0.1', port = '6379'] = node.split(':');
@@ -152,6 +152,19 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       run(async () => {
         await client.ping();
       }),
+    ready(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (value: boolean) => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          resolve(value);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.once('ready', onReady);
+      });
+    },
     async close() {
       try {
         await client.quit();

@@ -37,6 +37,8 @@ export interface Store {
   readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
   /** Rejects when the store is unreachable. */
   ping(): Promise<void>;
+  /** Resolves true once connected (false after `timeoutMs`): start-up waits so first requests don't fail. */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

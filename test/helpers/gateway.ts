@@ -135,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     store,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  await deps.store.ready(5000);
   const server = await startServer(createApp(deps), { port: 0, host: '127.0.0.1' });
   const url = server.url;
 

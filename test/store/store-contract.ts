@@ -1,0 +1,114 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { testPrefix } from '../helpers/redis.js';
+
+/**
+ * What every Store must do, whatever is behind it. Keys carry one hash tag so that the suite
+ * also runs on a Redis Cluster (the log and its dedupe set must share a slot).
+ */
+export function storeContract(name: string, make: () => Store) {
+  describe(`the ${name} store`, () => {
+    const store = make();
+    let prefix = testPrefix('store');
+    const key = (part: string) => `${prefix}{contract}${part}`;
+
+    beforeEach(async () => {
+      prefix = testPrefix('store');
+      expect(await store.ready(10_000)).toBe(true);
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('gets what was set, and nothing after del', async () => {
+      expect(await store.get(key('a'))).toBeNull();
+      expect(await store.set(key('a'), 'one', { ttlMs: 10_000 })).toBe(true);
+      expect(await store.get(key('a'))).toBe('one');
+      await store.del(key('a'));
+      expect(await store.get(key('a'))).toBeNull();
+    });
+
+    it('set with onlyIfAbsent does not overwrite', async () => {
+      expect(await store.set(key('lock'), 'first', { ttlMs: 10_000, onlyIfAbsent: true })).toBe(true);
+      expect(await store.set(key('lock'), 'second', { ttlMs: 10_000, onlyIfAbsent: true })).toBe(false);
+      expect(await store.get(key('lock'))).toBe('first');
+    });
+
+    it('expires keys after their ttl', async () => {
+      await store.set(key('short'), 'x', { ttlMs: 30 });
+      await expect.poll(() => store.get(key('short')), { timeout: 2000, interval: 20 }).toBeNull();
+    });
+
+    it('delIfEquals deletes only while the value matches (a lock released by its holder)', async () => {
+      await store.set(key('l'), 'token-1', { ttlMs: 10_000 });
+      expect(await store.delIfEquals(key('l'), 'token-2')).toBe(false);
+      expect(await store.get(key('l'))).toBe('token-1');
+      expect(await store.delIfEquals(key('l'), 'token-1')).toBe(true);
+      expect(await store.get(key('l'))).toBeNull();
+    });
+
+    it('incrWindow counts within one window and reports what is left of it', async () => {
+      const first = await store.incrWindow(key('w'), 60_000);
+      const second = await store.incrWindow(key('w'), 60_000);
+      expect(first.count).toBe(1);
+      expect(second.count).toBe(2);
+      expect(second.ttlMs).toBeGreaterThan(0);
+      expect(second.ttlMs).toBeLessThanOrEqual(60_000);
+    });
+
+    it('reserveSlot grants a burst at once, then slots in the future, then refuses past the max wait', async () => {
+      const budget = { intervalMs: 1000, burst: 3 };
+      const immediate = await Promise.all(
+        [1, 2, 3].map(() => store.reserveSlot(key('b'), { ...budget, maxWaitMs: 0 })),
+      );
+      expect(immediate.every((r) => r.granted && r.waitMs === 0)).toBe(true);
+      const refused = await store.reserveSlot(key('b'), { ...budget, maxWaitMs: 0 });
+      expect(refused.granted).toBe(false);
+      if (!refused.granted) expect(refused.retryAfterMs).toBeGreaterThan(0);
+      const queued = await store.reserveSlot(key('b'), { ...budget, maxWaitMs: 5000 });
+      expect(queued.granted).toBe(true);
+      if (queued.granted) {
+        expect(queued.waitMs).toBeGreaterThan(500);
+        expect(queued.waitMs).toBeLessThanOrEqual(1000);
+      }
+      const next = await store.reserveSlot(key('b'), { ...budget, maxWaitMs: 5000 });
+      if (next.granted && queued.granted) expect(next.waitMs).toBeGreaterThan(queued.waitMs);
+    });
+
+    it('pauseSlots pushes every slot at least the pause away', async () => {
+      const budget = { intervalMs: 100, burst: 5 };
+      await store.pauseSlots(key('p'), { ...budget, pauseMs: 3000 });
+      const refused = await store.reserveSlot(key('p'), { ...budget, maxWaitMs: 1000 });
+      expect(refused.granted).toBe(false);
+      if (!refused.granted) expect(refused.retryAfterMs).toBeGreaterThan(2000);
+      const waited = await store.reserveSlot(key('p'), { ...budget, maxWaitMs: 5000 });
+      expect(waited.granted).toBe(true);
+      if (waited.granted) expect(waited.waitMs).toBeGreaterThan(2000);
+    });
+
+    it('appendLog keeps each record id once and readLog pages newest first', async () => {
+      const records = Array.from({ length: 7 }, (_, i) => ({
+        id: `${prefix}r${i}`,
+        json: JSON.stringify({ n: i }),
+      }));
+      await store.appendLog(key('log'), records.slice(0, 4), { maxLen: 1000, dedupeMs: 60_000 });
+      await store.appendLog(key('log'), records.slice(2), { maxLen: 1000, dedupeMs: 60_000 });
+      const seen: number[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.readLog(key('log'), {
+          count: 3,
+          ...(before === undefined ? {} : { before }),
+        });
+        if (page.length === 0) break;
+        seen.push(...page.map((e) => (JSON.parse(e.json) as { n: number }).n));
+        before = page[page.length - 1]?.position;
+      }
+      expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0]);
+    });
+
+    it('ping answers while the store is up', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
