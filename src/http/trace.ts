@@ -10,5 +10,5 @@ export function newTraceId(): string {
 
 /** `traceparent` for the upstream call: our trace id, a fresh span id, sampled. */
 export function traceparentFor(traceId: string): string {
-  return `00-${traceId}-${randomUUID().slice(0, 18).replace('-', '')}-01`;
+  return `00-${traceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
 }
