@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+
+describe('Redis killed and restarted during traffic', () => {
+  let redis: OwnRedis;
+  let sim: RunningSimulator;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    sim = await startSimulator();
+    gw = await startGateway({ upstreamUrl: sim.url, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await sim.close();
+    await redis.stop();
+  });
+
+  it('answers 503 (never 401, never a hang), stays up, and is ready again once Redis is back', async () => {
+    const { cookie } = await gw.login('alice', 'alice-password-1');
+    const list = () =>
+      fetch(`${gw.url}/v1/accounts/grp_a/signals/scans`, {
+        headers: { cookie },
+        signal: AbortSignal.timeout(3000),
+      });
+    expect((await list()).status).toBe(200);
+
+    await redis.stop();
+    const during = await Promise.all(Array.from({ length: 10 }, list));
+    for (const res of during) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+    }
+    expect((await fetch(`${gw.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+
+    // A restarted Redis without persistence has lost the session: log in again once it is back.
+    await redis.start();
+    await expect
+      .poll(async () => (await fetch(`${gw.url}/readyz`)).status, { timeout: 5000, interval: 100 })
+      .toBe(200);
+    const again = await gw.login('alice', 'alice-password-1');
+    expect((await gw.get('/v1/accounts/grp_a/signals/scans', again.cookie)).status).toBe(200);
+  });
+});
