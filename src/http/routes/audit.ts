@@ -1,8 +1,60 @@
-// PLACEHOLDER (audit helper replaces): GET /admin/audit for role auditor.
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { AUDIT_EVENTS } from '../../audit/record.js';
 import type { Deps } from '../../deps.js';
 import type { AppEnv } from '../app-env.js';
+import { ok } from '../envelope.js';
+import { ApiError } from '../errors.js';
+import { requireSession } from '../middleware/session.js';
+import { validate } from '../validate.js';
 
-export function auditRoutes(_deps: Deps) {
-  return new Hono<AppEnv>();
+export const AUDITOR_ROLE = 'auditor';
+
+const single = (message: string) => z.string({ message: `${message} (given once)` });
+const isoTime = single('must be an ISO 8601 time')
+  .refine((v) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success, {
+    message: 'must be an ISO 8601 time like 2025-01-31T12:00:00Z or a date like 2025-01-31',
+  })
+  .transform((v) => new Date(v));
+
+/** A repeated parameter arrives as an array and fails `z.string()`; unknown ones fail `strict`. */
+export const auditQuerySchema = z
+  .object({
+    actor: single('must be a string').min(1).max(1024).optional(),
+    accountGroupId: single('must be a string').min(1).max(1024).optional(),
+    event: z.enum(AUDIT_EVENTS, { message: `must be one of ${AUDIT_EVENTS.join(', ')}` }).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    // Opaque to clients; in fact the store position of the last entry of the previous page.
+    cursor: single('must be a cursor from a previous page')
+      .regex(/^\d{1,20}(-\d{1,20})?$/, 'must be a cursor from a previous page')
+      .optional(),
+    limit: single('must be a number')
+      .regex(/^[0-9]{1,3}$/, 'must be decimal digits')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+      .default(50),
+  })
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
+    path: ['to'],
+    message: 'must be after from',
+  });
+
+/** GET /admin/audit — the audit trail, newest first, for role `auditor`. Not itself audited. */
+export function auditRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get(
+    '/admin/audit',
+    requireSession(deps),
+    async (c, next) => {
+      if (!c.get('user').roles.includes(AUDITOR_ROLE)) {
+        throw new ApiError('FORBIDDEN', 'Reading the audit trail needs the auditor role.');
+      }
+      await next();
+    },
+    validate('query', auditQuerySchema),
+    async (c) => ok(c, await deps.audit.query(c.req.valid('query'))),
+  );
+  return app;
 }

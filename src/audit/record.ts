@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { cleanOptional, cleanText, MAX_FIELD_CHARS } from './clean-text.js';
+import type { AuditInput } from './types.js';
+
+export const AUDIT_EVENTS = ['scans.list', 'auth.login', 'auth.login_failed', 'auth.logout'] as const;
+
+const text = z.string().max(MAX_FIELD_CHARS);
+const optionalText = text.nullable();
+
+/**
+ * One audit record as stored in the stream, the spool and the log (CONTRACT §8). It holds no
+ * password, session id, cookie or API key: AuditInput has no field that could carry one.
+ */
+export const AuditRecordSchema = z.object({
+  /** UUIDv7: unique, and sorts by creation time. */
+  id: z.uuid(),
+  /** ISO 8601 UTC with milliseconds. */
+  at: z.iso.datetime({ precision: 3 }),
+  traceId: text,
+  event: z.enum(AUDIT_EVENTS),
+  actor: z.object({ userId: optionalText, username: optionalText }),
+  accountGroupId: optionalText,
+  query: z.object({ cursor: optionalText, status: optionalText, limit: optionalText }).nullable(),
+  outcome: z.object({
+    status: z.number().int(),
+    code: optionalText,
+    cache: optionalText,
+    itemCount: z.number().int().nonnegative().nullable(),
+    upstreamTraceId: optionalText,
+  }),
+  client: z.object({ ip: text, userAgent: optionalText }),
+  durationMs: z.number().int().nonnegative(),
+});
+
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+/** The record for `input`: every string escaped and capped, every number made whole. */
+export function buildAuditRecord(input: AuditInput, stamp: { id: string; atMs: number }): AuditRecord {
+  const { actor, query, outcome, client } = input;
+  return {
+    id: stamp.id,
+    at: new Date(stamp.atMs).toISOString(),
+    traceId: cleanText(input.traceId),
+    event: input.event,
+    actor: { userId: cleanOptional(actor.userId), username: cleanOptional(actor.username) },
+    accountGroupId: cleanOptional(input.accountGroupId),
+    query:
+      query === null
+        ? null
+        : {
+            cursor: cleanOptional(query.cursor),
+            status: cleanOptional(query.status),
+            limit: cleanOptional(query.limit),
+          },
+    outcome: {
+      status: Math.trunc(outcome.status),
+      code: cleanOptional(outcome.code),
+      cache: cleanOptional(outcome.cache),
+      itemCount:
+        outcome.itemCount === null || !Number.isFinite(outcome.itemCount)
+          ? null
+          : Math.max(0, Math.trunc(outcome.itemCount)),
+      upstreamTraceId: cleanOptional(outcome.upstreamTraceId),
+    },
+    client: { ip: cleanText(client.ip), userAgent: cleanOptional(client.userAgent) },
+    durationMs: Number.isFinite(input.durationMs) ? Math.max(0, Math.round(input.durationMs)) : 0,
+  };
+}
+
+/** A stored record back from JSON, or undefined when it is not one (never trusted blindly). */
+export function parseAuditRecord(json: string): AuditRecord | undefined {
+  try {
+    const result = AuditRecordSchema.safeParse(JSON.parse(json));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

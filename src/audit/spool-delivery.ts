@@ -1,0 +1,126 @@
+import type { BackgroundTasks } from '../background.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Spool, SpooledRecord } from './spool.js';
+
+type PassResult = 'empty' | 'more' | 'failed';
+
+export interface SpoolDeliveryOptions {
+  spool: Spool;
+  /** Appends to the stream, idempotent by record id. */
+  send: (records: readonly SpooledRecord[]) => Promise<void>;
+  /** A cheap reachability check, so a dead Redis does not make the spool rotate every retry. */
+  ping: () => Promise<void>;
+  tracker: BackgroundTasks;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => number;
+  /** @default 1000 */
+  retryMs?: number;
+  /** Records per round trip. @default 500 */
+  chunk?: number;
+}
+
+export interface SpoolDelivery {
+  /** Arms the retry timer (unref'd) unless it is armed or delivery is stopped. */
+  schedule(): void;
+  /** Delivers everything deliverable now; resolves true when the spool is empty. */
+  flush(): Promise<boolean>;
+  /** Refreshes the spool gauges. */
+  report(): void;
+  stop(): void;
+}
+
+/**
+ * Moves spooled records into the stream once it answers again: segment by segment, oldest first;
+ * a segment is deleted only after every one of its records is acknowledged. A failure leaves the
+ * segment whole for the next try; records already sent are skipped by the stream's id dedupe.
+ */
+export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDelivery {
+  const { spool, send, ping, tracker, logger, metrics, clock } = options;
+  const retryMs = options.retryMs ?? 1000;
+  const chunk = options.chunk ?? 500;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<PassResult> = Promise.resolve('empty');
+
+  function report(): void {
+    metrics.auditSpoolDepth.set(spool.depth);
+    const oldest = spool.oldestAtMs;
+    metrics.auditDeliveryLag.set(oldest === undefined ? 0 : Math.max(0, (clock() - oldest) / 1000));
+  }
+
+  /** One pass: `empty`, `more` (records spooled meanwhile) or `failed` (the stream did not answer). */
+  async function pass(): Promise<PassResult> {
+    let closed = await spool.closedSegments({ closeActive: false });
+    if (closed.length === 0 && spool.depth > 0) {
+      try {
+        await ping();
+      } catch {
+        return 'failed';
+      }
+      closed = await spool.closedSegments({ closeActive: true });
+    }
+    let delivered = 0;
+    try {
+      for (const segment of closed) {
+        const { records, skipped } = await spool.read(segment);
+        if (skipped > 0) {
+          logger.warn(
+            { segment: segment.name, skipped },
+            'audit spool: unreadable lines skipped (torn write)',
+          );
+        }
+        for (let i = 0; i < records.length; i += chunk) await send(records.slice(i, i + chunk));
+        await spool.remove(segment);
+        delivered += records.length;
+        report();
+      }
+    } catch (error) {
+      metrics.storeErrors.inc({ subsystem: 'audit' });
+      logger.warn({ err: error, delivered, left: spool.depth }, 'audit spool delivery interrupted');
+      return 'failed';
+    } finally {
+      if (delivered > 0) logger.info({ delivered, left: spool.depth }, 'audit spool delivered');
+    }
+    return spool.depth === 0 ? 'empty' : 'more';
+  }
+
+  /** Passes never overlap: a flush waits for the one in flight, then makes its own. */
+  function exclusivePass(): Promise<PassResult> {
+    const next = running.then(pass, pass).finally(report);
+    running = next.catch(() => 'failed' as const);
+    return next;
+  }
+
+  function schedule(): void {
+    if (stopped || timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      tracker.run('audit spool delivery', async () => {
+        if ((await exclusivePass()) !== 'empty') schedule();
+      });
+    }, retryMs);
+    timer.unref();
+  }
+
+  return {
+    schedule,
+    report,
+    async flush() {
+      // A few passes: records spooled while one pass ran are picked up by the next.
+      for (let i = 0; i < 5; i += 1) {
+        const result = await exclusivePass();
+        if (result === 'empty') return true;
+        if (result === 'failed') break;
+      }
+      schedule();
+      return false;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
