@@ -48,5 +48,9 @@ export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterS: 
 
 export interface LoginThrottle {
   check(username: string, ip: string): Promise<ThrottleResult>;
-  recordFailure(username: string, ip: string): Promise<void>;
+  /**
+   * Counts a failed verification; refused when it went past a limit, so parallel guesses that all
+   * passed `check` still learn nothing beyond the limit.
+   */
+  recordFailure(username: string, ip: string): Promise<ThrottleResult>;
 }

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+
+const SCANS = '/v1/accounts/grp_a/signals/scans';
+
+/** CONTRACT §6: a dead store means 503 + Retry-After, never 401, and recovery on its own. */
+describe('when Redis goes away', () => {
+  let redis: OwnRedis;
+  let sim: RunningSimulator;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    [redis, sim] = await Promise.all([startOwnRedis(), startSimulator()]);
+    gw = await startGateway({ upstreamUrl: sim.url, redisUrl: redis.url });
+    gw.deps.logger.level = 'silent';
+  });
+  afterAll(async () => {
+    await redis.start().catch(() => undefined);
+    await gw.close();
+    await redis.stop();
+    await sim.close();
+  });
+
+  async function expectUnavailable(res: Response) {
+    const body = (await res.json()) as { error: { code: string } | null };
+    expect(res.status).toBe(503);
+    expect(body.error?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  }
+
+  it('session routes answer 503 SERVICE_UNAVAILABLE, not 401, then work again when it is back', async () => {
+    const { cookie, csrfToken } = await gw.login('alice', 'alice-password-1');
+    expect((await gw.get(SCANS, cookie)).status).toBe(200);
+
+    await redis.stop();
+    await expectUnavailable(await gw.get('/auth/session', cookie));
+    await expectUnavailable(await gw.get(SCANS, cookie, { 'cache-control': 'no-cache' }));
+    await expectUnavailable(
+      await fetch(`${gw.url}/auth/logout`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken },
+      }),
+    );
+    await expectUnavailable(
+      await fetch(`${gw.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password-1' }),
+      }),
+    );
+
+    // This redis keeps nothing on disk, so the old session is gone: log in again once it answers.
+    await redis.start();
+    let fresh: { cookie: string } | undefined;
+    for (let attempt = 0; fresh === undefined && attempt < 100; attempt += 1) {
+      fresh = await gw.login('alice', 'alice-password-1').catch(() => undefined);
+      if (fresh === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(fresh).toBeDefined();
+    expect((await gw.get('/auth/session', fresh?.cookie ?? '')).status).toBe(200);
+    expect((await gw.get(SCANS, fresh?.cookie ?? '')).status).toBe(200);
+  });
+});
