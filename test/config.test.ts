@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, readApiKey } from '../src/config.js';
 
-const required = { UPSTREAM_BASE_URL: 'http://127.0.0.1:4010', UPSTREAM_API_KEY: 'k', USERS_FILE: 'users.json' };
+const required = {
+  UPSTREAM_BASE_URL: 'http://127.0.0.1:4010',
+  UPSTREAM_API_KEY: 'k',
+  USERS_FILE: 'users.json',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -53,13 +57,26 @@ describe('configuration', () => {
       REDIS_URL: 'http://nope',
       LOG_LEVEL: 'loud',
     });
-    for (const name of ['PORT', 'UPSTREAM_BASE_URL', 'COOKIE_SECURE', 'UPSTREAM_RPS', 'MAX_PAGE_LIMIT', 'REDIS_URL', 'LOG_LEVEL']) {
-      expect(problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+    for (const name of [
+      'PORT',
+      'UPSTREAM_BASE_URL',
+      'COOKIE_SECURE',
+      'UPSTREAM_RPS',
+      'MAX_PAGE_LIMIT',
+      'REDIS_URL',
+      'LOG_LEVEL',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
   it('refuses more than one instance on the embedded store', () => {
-    expect(problemsOf({ ...required, INSTANCES: '2' })[0]).toMatch(/^INSTANCES: the embedded store serves one instance/);
+    expect(problemsOf({ ...required, INSTANCES: '2' })[0]).toMatch(
+      /^INSTANCES: the embedded store serves one instance/,
+    );
     expect(problemsOf({ ...required, INSTANCES: '2', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
   });
 
@@ -73,6 +90,8 @@ describe('configuration', () => {
     writeFileSync(join(dir, 'empty'), '\n');
     const base = { UPSTREAM_BASE_URL: 'http://x', USERS_FILE: 'u' };
     expect(readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'key') }))).toBe('from-file');
-    expect(() => readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'empty') }))).toThrow(ConfigError);
+    expect(() => readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'empty') }))).toThrow(
+      ConfigError,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { testPrefix } from '../helpers/redis.js';
 
@@ -8,7 +8,10 @@ import { testPrefix } from '../helpers/redis.js';
  */
 export function storeContract(name: string, make: () => Store) {
   describe(`the ${name} store`, () => {
-    const store = make();
+    let store: Store;
+    beforeAll(() => {
+      store = make();
+    });
     let prefix = testPrefix('store');
     const key = (part: string) => `${prefix}{contract}${part}`;
 
