@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadUserDirectory } from '../../src/auth/user-directory.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 
 interface Service {
@@ -39,5 +40,10 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.['UPSTREAM_BASE_URL']).toBe('http://simulator:4010');
       expect(sim).toContain(`--key ${service.environment?.['UPSTREAM_API_KEY'] ?? ''}`);
     }
+  });
+
+  it('ships an example users file that loads', () => {
+    const users = loadUserDirectory('deploy/users.example.json');
+    expect(users.byUsername('demo')?.accountGroups).toEqual(['grp_demo_a', 'grp_demo_b']);
   });
 });
