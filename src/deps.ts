@@ -80,6 +80,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     keys,
     rps: config.rate.userRps,
     burst: config.rate.userBurst,
+    clock,
   });
   const pages = createScanPages({
     store,
@@ -91,6 +92,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     logger,
     metrics,
     clock,
+    upstreamTimeoutMs: config.upstream.timeoutMs,
+    maxWaitMs: config.rate.maxWaitMs,
   });
   const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
   const lifecycle = { draining: false };

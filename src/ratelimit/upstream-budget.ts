@@ -1,19 +1,153 @@
-// PLACEHOLDER (rate helper replaces).
+import { StoreUnavailableError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Keys } from '../store/keys.js';
-import type { Store } from '../store/store.js';
-import type { UpstreamBudget } from './types.js';
+import type { SlotBudget, SlotReservation, Store } from '../store/store.js';
+import { delayUnlessAborted } from './abortable-delay.js';
+import { createLocalSlots } from './local-slots.js';
+import type { SlotResult, UpstreamBudget } from './types.js';
 
-export function createUpstreamBudget(_options: {
+export interface UpstreamBudgetOptions {
   store: Store;
   keys: Keys;
+  /** Vendor calls per second, all instances together (`UPSTREAM_RPS`). */
   upstreamRps: number;
+  /** Calls allowed at once on top of the steady rate (`UPSTREAM_BURST`). */
   upstreamBurst: number;
+  /** Longest a request waits for its slot (`RATE_MAX_WAIT_MS`); past that it is refused. */
   maxWaitMs: number;
-  instances: number;
+  /** Instances sharing the budget (`INSTANCES`): the local fallback takes 1/instances of it. @default 1 */
+  instances?: number;
   logger: Logger;
   metrics: Metrics;
-}): UpstreamBudget {
-  return { acquire: () => Promise.resolve({ ok: true, waitedMs: 0 }), pause: () => Promise.resolve() };
+  /**
+   * After a store failure, how long to use the local limit before asking the store again, so a
+   * hanging Redis does not add its command timeout to every request.
+   * @default 1000
+   */
+  storeRetryMs?: number;
+}
+
+/**
+ * The pause marker expires this much before the pause itself, so a request whose slot was
+ * reserved after the pause (and so lands at its end) never mistakes the marker for a new pause.
+ */
+const PAUSE_MARKER_MARGIN_MS = 50;
+/** A slot found inside a pause is re-reserved at most this often (each is past the pause). */
+const MAX_RESERVATIONS = 3;
+/**
+ * Added to every wait for a future slot: up to one interval, at most this much. The vendor counts
+ * arrivals on its own clock, and a call is conformant only if it does not reach the vendor
+ * relatively earlier than the burst before it. The calls of a burst leave together and can be
+ * late by tens of ms (new connections, a busy event loop) while a call sent later on its slot
+ * goes straight out. Waiting one more interval at most (the same as keeping one call of the burst
+ * in reserve) absorbs that jitter for a request that waits anyway. Jitter beyond it (e.g. TLS
+ * handshakes to a far vendor) needs UPSTREAM_RPS / UPSTREAM_BURST set a little under the vendor's.
+ */
+const MAX_SLOT_GUARD_MS = 100;
+
+/**
+ * The vendor budget shared by every instance: GCRA in one Redis script on Redis's clock
+ * (store.reserveSlot). A request reserves its slot only when it is at most `maxWaitMs` away and
+ * then waits for it on a timer; an aborted wait makes no call. A vendor 429 pushes every future
+ * slot past its Retry-After (store.pauseSlots) and leaves a marker so that requests already
+ * waiting for a slot inside the pause reserve again instead of calling. When the store is
+ * unreachable the budget falls back to an in-process GCRA of rps/instances (burst divided too):
+ * never unlimited.
+ */
+export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBudget {
+  const { store, logger, metrics, maxWaitMs } = options;
+  const instances = Math.max(1, options.instances ?? 1);
+  const storeRetryMs = options.storeRetryMs ?? 1000;
+  const key = options.keys.upstreamBudget();
+  // Same hash tag as the budget: one Cluster slot.
+  const pauseKey = `${key}:pause`;
+  const shared: SlotBudget = { intervalMs: 1000 / options.upstreamRps, burst: options.upstreamBurst };
+  const local: SlotBudget = {
+    intervalMs: (1000 * instances) / options.upstreamRps,
+    burst: Math.max(1, Math.floor(options.upstreamBurst / instances)),
+  };
+  const guardMs = Math.min(shared.intervalMs, MAX_SLOT_GUARD_MS);
+  const localSlots = createLocalSlots();
+  let outage = false;
+  let retryStoreAt = 0;
+  let localPauseUntil = 0;
+
+  const storeFailed = (error: unknown) => {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    metrics.storeErrors.inc({ subsystem: 'ratelimit' });
+    retryStoreAt = performance.now() + storeRetryMs;
+    if (!outage) {
+      outage = true;
+      logger.warn(
+        { err: error.message, localRps: options.upstreamRps / instances, localBurst: local.burst },
+        'store unreachable: the upstream budget falls back to a local limit',
+      );
+    }
+  };
+
+  async function reserve(wait: number): Promise<SlotReservation & { fromStore: boolean }> {
+    if (!outage || performance.now() >= retryStoreAt) {
+      try {
+        const reservation = await store.reserveSlot(key, { ...shared, maxWaitMs: wait });
+        if (outage) {
+          outage = false;
+          logger.info('store reachable again: the upstream budget is shared again');
+        }
+        return { ...reservation, fromStore: true };
+      } catch (error) {
+        storeFailed(error);
+      }
+    }
+    return { ...localSlots.reserve({ ...local, maxWaitMs: wait }), fromStore: false };
+  }
+
+  /** A pause that began after this request reserved its slot (the marker outlives no pause). */
+  async function pausedMeanwhile(fromStore: boolean): Promise<boolean> {
+    if (performance.now() < localPauseUntil) return true;
+    if (!fromStore) return false;
+    try {
+      return (await store.get(pauseKey)) !== null;
+    } catch (error) {
+      storeFailed(error);
+      return false;
+    }
+  }
+
+  return {
+    async acquire({ signal }): Promise<SlotResult> {
+      const started = performance.now();
+      for (let attempt = 1; ; attempt += 1) {
+        if (signal?.aborted === true) return { ok: false, retryAfterS: 1 };
+        const left = Math.max(0, maxWaitMs - (performance.now() - started));
+        const slot = await reserve(left);
+        if (!slot.granted)
+          return { ok: false, retryAfterS: Math.max(1, Math.ceil(slot.retryAfterMs / 1000)) };
+        if (slot.waitMs > 0) {
+          if (!(await delayUnlessAborted(slot.waitMs + guardMs, signal)))
+            return { ok: false, retryAfterS: 1 };
+          if (attempt < MAX_RESERVATIONS && (await pausedMeanwhile(slot.fromStore))) continue;
+        }
+        const waitedMs = performance.now() - started;
+        metrics.rateWait.observe(waitedMs);
+        return { ok: true, waitedMs };
+      }
+    },
+
+    async pause(seconds) {
+      const pauseMs = Math.max(0, seconds) * 1000;
+      logger.warn({ pauseS: seconds }, 'upstream answered 429: every instance pauses its calls');
+      localPauseUntil = Math.max(localPauseUntil, performance.now() + pauseMs - PAUSE_MARKER_MARGIN_MS);
+      localSlots.pause({ ...local, pauseMs });
+      try {
+        // Marker first: a slot reserved between the two writes is checked against it.
+        await store.set(pauseKey, '1', { ttlMs: Math.max(1, pauseMs - PAUSE_MARKER_MARGIN_MS) });
+        await store.pauseSlots(key, { ...shared, pauseMs });
+      } catch (error) {
+        storeFailed(error);
+      }
+      // Counted once in force, so a watcher of the metric knows every instance will honour it.
+      metrics.upstreamPauses.inc();
+    },
+  };
 }
