@@ -49,6 +49,23 @@ const httpUrl = z
   .min(1, 'is required')
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
 
+/** Shared with `audit:export`, which needs nothing else. */
+const redisEnv = {
+  REDIS_URL: optionalString.pipe(
+    z.union([
+      z.undefined(),
+      z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }),
+    ]),
+  ),
+  REDIS_CLUSTER_NODES: list.pipe(
+    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
+  ),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'may hold only letters, digits and : _ . - (no braces)')
+    .default('sbff:'),
+};
+
 const envSchema = z
   .object({
     NODE_ENV: z.string().default('production'),
@@ -66,19 +83,7 @@ const envSchema = z
     CIRCUIT_FAILURES: int(5, 1, 1000),
     CIRCUIT_OPEN_MS: int(10_000, 100, 600_000),
     USERS_FILE: z.string({ message: 'is required' }).trim().min(1, 'is required'),
-    REDIS_URL: optionalString.pipe(
-      z.union([
-        z.undefined(),
-        z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }),
-      ]),
-    ),
-    REDIS_CLUSTER_NODES: list.pipe(
-      z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
-    ),
-    REDIS_KEY_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'may hold only letters, digits and : _ . - (no braces)')
-      .default('sbff:'),
+    ...redisEnv,
     INSTANCES: int(1, 1, 10_000),
     COOKIE_SECURE: bool(true),
     COOKIE_SAMESITE: z.enum(['Strict', 'Lax'], { message: 'must be Strict or Lax' }).default('Strict'),
@@ -218,6 +223,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Only the Redis variables (for tools such as `audit:export`); throws ConfigError like loadConfig. */
+export function loadRedisConfig(env: Record<string, string | undefined>): Config['redis'] {
+  const parsed = z.object(redisEnv).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return { url: e.REDIS_URL, clusterNodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX };
 }
 
 /** Reads the API key: the file wins when set, so SIGHUP can rotate it. Empty counts as missing. */

@@ -91,9 +91,9 @@ describe('loadExportConfig', () => {
   });
 
   it('names every problem', () => {
-    expect(() => loadExportConfig({})).toThrow(/REDIS_URL is required/);
+    expect(() => loadExportConfig({})).toThrow(/REDIS_URL: is required/);
     expect(() => loadExportConfig({ REDIS_URL: 'http://x', REDIS_KEY_PREFIX: '{bad}' })).toThrow(
-      /REDIS_URL must be a redis:\/\/[\s\S]*REDIS_KEY_PREFIX may hold only/,
+      /REDIS_URL: must be a redis:\/\/[\s\S]*REDIS_KEY_PREFIX: may hold only/,
     );
   });
 });
