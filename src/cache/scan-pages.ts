@@ -6,6 +6,7 @@ import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/types.js';
 import { createInFlight, LEFT } from './in-flight.js';
+import { createLocalTier } from './local-tier.js';
 import { pageId } from './page-key.js';
 import { createPageFill, type FillResult } from './page-fill.js';
 import { createPageStore } from './page-store.js';
@@ -35,6 +36,11 @@ export interface ScanPagesOptions {
    * @default 2 × (upstreamTimeoutMs + maxWaitMs) + 1000
    */
   lockTtlMs?: number;
+  /**
+   * How long this process may serve a fresh page from its own copy without asking the store.
+   * @default 1000
+   */
+  localTierMs?: number;
 }
 
 /** These failures serve a stale page when one exists (CONTRACT §6); the others are answers. */
@@ -58,6 +64,7 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
   const fill = createPageFill({ ...options, pages, lockTtlMs });
   const inFlight = createInFlight<FillResult>();
   const refreshing = new Set<string>();
+  const local = createLocalTier({ ttlMs: options.localTierMs ?? 1000, maxEntries: 1000 });
 
   const served = (page: UpstreamPage, cache: 'HIT' | 'STALE'): PageOutcome => ({
     ok: true,
@@ -89,10 +96,15 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
     const id = pageId(query);
     let useStore = true;
     if (!bypass) {
+      const copy = local.get(id, clock());
+      if (copy !== undefined) return served(copy.page, 'HIT');
       const read = await pages.read(id, query.accountGroupId);
       if (read.kind === 'entry') {
         const now = clock();
-        if (now < read.entry.freshUntil) return served(read.entry.page, 'HIT');
+        if (now < read.entry.freshUntil) {
+          local.set(id, read.entry, now);
+          return served(read.entry.page, 'HIT');
+        }
         if (now < read.entry.staleUntil) {
           refreshInBackground(id, request);
           return served(read.entry.page, 'STALE');
@@ -124,7 +136,10 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
         upstreamMs: undefined,
       };
     }
-    if (result.kind === 'page') return { ok: true, page: result.page, cache, upstreamMs: result.upstreamMs };
+    if (result.kind === 'page') {
+      local.delete(id);
+      return { ok: true, page: result.page, cache, upstreamMs: result.upstreamMs };
+    }
     if (useStore && STALE_IF.has(result.failure.kind)) {
       const read = await pages.read(id, query.accountGroupId);
       if (read.kind === 'entry' && clock() < read.entry.staleUntil) return served(read.entry.page, 'STALE');
