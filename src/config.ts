@@ -98,7 +98,7 @@ const envSchema = z
     SESSION_IDLE_S: int(1800, 10, 7 * 86_400),
     SESSION_ABSOLUTE_S: int(28_800, 10, 30 * 86_400),
     LOGIN_MAX_FAILURES: int(100, 1, 100_000),
-    LOGIN_MAX_CONCURRENT_HASHES: int(4, 1, 64),
+    LOGIN_MAX_CONCURRENT_HASHES: int(2, 1, 64),
     CACHE_TTL_S: int(30, 0, 86_400),
     CACHE_STALE_S: int(300, 0, 7 * 86_400),
     UPSTREAM_RPS: num(10, 0.01, 100_000),
