@@ -28,14 +28,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(requestLog({ logger: deps.logger, metrics: deps.metrics, clock: deps.clock }));
   app.use(securityHeaders({ hsts: deps.config.cookie.secure }));
   app.use(crossSiteProtection(deps));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes.`);
+    },
+  });
+  // Only where a body is read: on GET the check would build a full Request for nothing.
+  app.use(async function limitRequestBody(c, next) {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return limitBody(c, next);
+  });
 
   app.route('/', opsRoutes(deps));
   app.route('/', authRoutes(deps));

@@ -17,8 +17,9 @@ export function traceRequest(options: {
     c.set('startedAt', options.clock());
     c.set('facts', {});
     c.set('clientIp', clientIp(c, options.trustProxyHops));
-    await next();
+    // Before the handler: a header added to a finished response costs a full Response rebuild.
     c.header('X-Trace-Id', traceId);
+    await next();
   };
 }
 
