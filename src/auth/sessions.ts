@@ -44,7 +44,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const touchAfterMs = Math.min(60_000, idleMs / 10);
 
   const recordKey = (token: string) => keys.session(createHash('sha256').update(token).digest('hex'));
-  const seenKey = (token: string) => `${recordKey(token)}:seen`;
+  const seenKeyOf = (record: string) => `${record}:seen`;
+  const seenKey = (token: string) => seenKeyOf(recordKey(token));
   const endsAt = (r: SessionRecord) => Math.min(r.lastSeen + idleMs, r.createdAt + absoluteMs);
 
   const destroy = async (token: string): Promise<void> => {
@@ -75,7 +76,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 
     async resolve(token): Promise<ResolvedSession | null> {
       if (!TOKEN.test(token)) return null;
-      const [storedJson, seen] = await Promise.all([store.get(recordKey(token)), store.get(seenKey(token))]);
+      const key = recordKey(token);
+      const [storedJson, seen] = await Promise.all([store.get(key), store.get(seenKeyOf(key))]);
       const stored = parseStored(storedJson);
       const lastSeen = Number(seen);
       if (stored === undefined || seen === null || !Number.isFinite(lastSeen)) {

@@ -33,7 +33,9 @@ export function auditScans(deps: Deps): MiddlewareHandler<AppEnv> {
 function scansListInput(c: Context<AppEnv>, now: number): AuditInput {
   const user = c.get('user');
   const facts = c.get('facts');
-  const first = (name: string) => raw(c.req.queries(name)?.[0]);
+  // One parse of the query string for the three values (c.req.queries re-parses per call).
+  const query = new URL(c.req.url).searchParams;
+  const first = (name: string) => raw(query.get(name) ?? undefined);
   return {
     event: 'scans.list',
     traceId: c.get('traceId'),
