@@ -1,26 +1,9 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(
-        ...chunk
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l !== ''),
-      );
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
-}
+import { captureLogs } from './helpers/gateway.js';
 
 describe('the logger', () => {
   it('redacts secrets by its own paths, whatever the call site passes', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     logger.info(
       {
         apiKey: 'k-secret',
@@ -37,7 +20,7 @@ describe('the logger', () => {
   });
 
   it('keeps CR/LF and escape characters from input inside one JSON line', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     logger.info({ username: 'eve\r\n{"level":"fatal","msg":"forged"}\u001b[31m' }, 'login');
     expect(lines).toHaveLength(1);
     const parsed = JSON.parse(lines[0] ?? '') as { username: string };
