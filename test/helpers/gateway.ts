@@ -52,7 +52,7 @@ export async function writeUsersFile(users: TestUser[], path?: string): Promise<
 }
 
 /** Captures every log line, to search for secrets and records. */
-export function captureLogs() {
+export function captureLogs(level = process.env['TEST_LOG_LEVEL'] ?? 'info') {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -67,7 +67,7 @@ export function captureLogs() {
   });
   return {
     lines,
-    logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'info', stream),
+    logger: createLogger(level, stream),
     text: () => lines.join('\n'),
   };
 }

@@ -1,32 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import type { UpstreamResult } from '../../src/upstream/types.js';
 import { freePort } from '../helpers/redis.js';
-import { makeClient, TRACE_ID } from './fixture.js';
+import { TRACE_ID, useSimulatorClients } from './fixture.js';
 import type { TestClient } from './fixture.js';
 
 const OPEN_MS = 10_000;
-let sim: RunningSimulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterEach(async () => {
-  sim.reset();
-  await Promise.all(clients.splice(0).map((c) => c.client.close()));
-});
-
-afterAll(() => sim.close());
-
-function client(baseUrl = sim.url, overrides: Parameters<typeof makeClient>[1] = {}): TestClient {
-  const c = makeClient(baseUrl, { circuitFailures: 3, circuitOpenMs: OPEN_MS, ...overrides });
-  clients.push(c);
-  return c;
-}
+const { simulator, client } = useSimulatorClients({ circuitFailures: 3, circuitOpenMs: OPEN_MS });
 
 function list(c: TestClient): Promise<UpstreamResult> {
   return c.client.listScans({ accountGroupId: 'grp_a' }, { traceId: TRACE_ID });
@@ -38,7 +18,7 @@ async function gauge(c: TestClient): Promise<number | undefined> {
 
 /** Opens the circuit of `c` with three 500s. */
 async function openCircuit(c: TestClient): Promise<void> {
-  sim.setFaults({ mode: 'error', status: 500 });
+  simulator().setFaults({ mode: 'error', status: 500 });
   for (let i = 0; i < 3; i++) await list(c);
   expect(c.client.circuitState()).toBe('open');
 }
@@ -48,14 +28,14 @@ describe('circuit breaker', () => {
     const c = client();
     expect(await gauge(c)).toBe(0);
     await openCircuit(c);
-    expect(sim.callCount()).toBe(3);
+    expect(simulator().callCount()).toBe(3);
     expect(await gauge(c)).toBe(2);
     const result = await list(c);
     expect(result).toMatchObject({
       ok: false,
       failure: { kind: 'unavailable', reason: 'circuit_open', retryAfterS: OPEN_MS / 1000 },
     });
-    expect(sim.callCount()).toBe(3);
+    expect(simulator().callCount()).toBe(3);
   });
 
   it('tells callers how many seconds are left', async () => {
@@ -68,17 +48,17 @@ describe('circuit breaker', () => {
   it('half-opens after the open time, lets exactly one probe through, and closes on its success', async () => {
     const c = client();
     await openCircuit(c);
-    sim.reset();
+    simulator().reset();
     c.clock.now += OPEN_MS;
     expect(c.client.circuitState()).toBe('half_open');
     const [first, second] = await Promise.all([list(c), list(c)]);
     expect(first.ok).toBe(true);
     expect(second).toMatchObject({ ok: false, failure: { reason: 'circuit_open' } });
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
     expect(c.client.circuitState()).toBe('closed');
     expect(await gauge(c)).toBe(0);
     expect((await list(c)).ok).toBe(true);
-    expect(sim.callCount()).toBe(2);
+    expect(simulator().callCount()).toBe(2);
   });
 
   it('re-opens when the probe fails', async () => {
@@ -86,16 +66,16 @@ describe('circuit breaker', () => {
     await openCircuit(c);
     c.clock.now += OPEN_MS;
     expect((await list(c)).ok).toBe(false);
-    expect(sim.callCount()).toBe(4);
+    expect(simulator().callCount()).toBe(4);
     expect(c.client.circuitState()).toBe('open');
     expect(await list(c)).toMatchObject({ ok: false, failure: { reason: 'circuit_open', retryAfterS: 10 } });
-    expect(sim.callCount()).toBe(4);
+    expect(simulator().callCount()).toBe(4);
   });
 
   it('does not count vendor 4xx answers: the vendor is alive', async () => {
     const c = client();
     for (const status of [400, 401, 403, 429, 401]) {
-      sim.setFaults({ mode: 'error', status });
+      simulator().setFaults({ mode: 'error', status });
       await list(c);
     }
     expect(c.client.circuitState()).toBe('closed');
@@ -104,7 +84,7 @@ describe('circuit breaker', () => {
   it('a success in between resets the run', async () => {
     const c = client();
     for (let round = 0; round < 2; round++) {
-      sim.setFaults({ mode: 'error', status: 500, times: 2 });
+      simulator().setFaults({ mode: 'error', status: 500, times: 2 });
       await list(c);
       await list(c);
       expect((await list(c)).ok).toBe(true);
@@ -114,7 +94,7 @@ describe('circuit breaker', () => {
 
   it('counts invalid responses', async () => {
     const c = client();
-    sim.setFaults({ mode: 'wrong_schema' });
+    simulator().setFaults({ mode: 'wrong_schema' });
     for (let i = 0; i < 3; i++) await list(c);
     expect(c.client.circuitState()).toBe('open');
   });

@@ -1,30 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import type { UpstreamResult } from '../../src/upstream/types.js';
-import { makeClient, TRACE_ID } from './fixture.js';
+import { TRACE_ID, useSimulatorClients } from './fixture.js';
 import type { TestClient } from './fixture.js';
 
-let sim: RunningSimulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterEach(async () => {
-  sim.reset();
-  await Promise.all(clients.splice(0).map((c) => c.client.close()));
-});
-
-afterAll(() => sim.close());
-
-function client(overrides: Parameters<typeof makeClient>[1] = {}): TestClient {
-  const c = makeClient(sim.url, overrides);
-  clients.push(c);
-  return c;
-}
+const setup = useSimulatorClients();
+const { simulator } = setup;
+const client = (overrides: Parameters<typeof setup.client>[1] = {}): TestClient =>
+  setup.client(undefined, overrides);
 
 function list(c: TestClient, signal?: AbortSignal): Promise<UpstreamResult> {
   return c.client.listScans({ accountGroupId: 'grp_a' }, { traceId: TRACE_ID, signal });
@@ -32,34 +15,34 @@ function list(c: TestClient, signal?: AbortSignal): Promise<UpstreamResult> {
 
 describe('transient failures get exactly one retry', () => {
   it.each([502, 503, 504])('a single %i is retried and the page arrives (2 calls)', async (status) => {
-    sim.setFaults({ mode: 'error', status, times: 1 });
+    simulator().setFaults({ mode: 'error', status, times: 1 });
     const result = await list(client());
     expect(result.ok).toBe(true);
-    expect(sim.callCount()).toBe(2);
+    expect(simulator().callCount()).toBe(2);
   });
 
   it.each([502, 503, 504])('a %i twice fails after 2 calls, not more', async (status) => {
-    sim.setFaults({ mode: 'error', status, times: 2 });
+    simulator().setFaults({ mode: 'error', status, times: 2 });
     const result = await list(client());
     expect(result).toMatchObject({ ok: false, failure: { kind: 'server_error', status } });
-    expect(sim.callCount()).toBe(2);
+    expect(simulator().callCount()).toBe(2);
   });
 
   it('a reset connection is retried and the page arrives (2 calls)', async () => {
-    sim.setFaults({ mode: 'reset', times: 1 });
+    simulator().setFaults({ mode: 'reset', times: 1 });
     expect((await list(client())).ok).toBe(true);
-    expect(sim.callCount()).toBe(2);
+    expect(simulator().callCount()).toBe(2);
   });
 
   it('a connection reset twice is unavailable after 2 calls', async () => {
-    sim.setFaults({ mode: 'reset', times: 2 });
+    simulator().setFaults({ mode: 'reset', times: 2 });
     const result = await list(client());
     expect(result).toMatchObject({ ok: false, failure: { kind: 'unavailable', retryAfterS: 1 } });
-    expect(sim.callCount()).toBe(2);
+    expect(simulator().callCount()).toBe(2);
   });
 
   it('the retry counts both attempts in the upstream metrics', async () => {
-    sim.setFaults({ mode: 'error', status: 503, times: 1 });
+    simulator().setFaults({ mode: 'error', status: 503, times: 1 });
     const c = client();
     await list(c);
     const { values } = await c.metrics.upstreamCalls.get();
@@ -71,52 +54,53 @@ describe('transient failures get exactly one retry', () => {
 
   it('no retry when too little of the deadline is left', async () => {
     // The 503 arrives after 300 of 400 ms: a retry could not finish in what remains.
-    sim.setFaults({ mode: 'error', status: 503, latencyMs: 300, times: 1 });
+    simulator().setFaults({ mode: 'error', status: 503, latencyMs: 300, times: 1 });
     const result = await list(client({ timeoutMs: 400 }));
     expect(result.ok).toBe(false);
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
   });
 });
 
 describe('other failures are never retried', () => {
   it.each([400, 401, 403, 429, 500])('a %i is answered after one call', async (status) => {
-    sim.setFaults({ mode: 'error', status, times: 2 });
+    simulator().setFaults({ mode: 'error', status, times: 2 });
     const result = await list(client());
     expect(result.ok).toBe(false);
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
   });
 
   it('a timeout is answered after one call', async () => {
-    sim.setFaults({ mode: 'hang', times: 2 });
+    simulator().setFaults({ mode: 'hang', times: 2 });
     expect(await list(client({ timeoutMs: 300 }))).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
   });
 
   it('an invalid response is answered after one call', async () => {
-    sim.setFaults({ mode: 'not_json', times: 2 });
+    simulator().setFaults({ mode: 'not_json', times: 2 });
     expect(await list(client())).toMatchObject({ ok: false, failure: { kind: 'invalid_response' } });
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
   });
 });
 
 describe('the caller going away', () => {
   it('ends the call without counting against the circuit or logging a vendor failure', async () => {
-    sim.setFaults({ mode: 'hang' });
+    simulator().setFaults({ mode: 'hang' });
     const c = client({ circuitFailures: 1 });
     const caller = new AbortController();
     const pending = list(c, caller.signal);
-    for (let i = 0; i < 100 && sim.callCount() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && simulator().callCount() === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     caller.abort();
     expect(await pending).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
     expect(c.client.circuitState()).toBe('closed');
     expect(c.logs.text()).not.toContain('"upstream call failed"');
-    expect(sim.callCount()).toBe(1);
+    expect(simulator().callCount()).toBe(1);
   });
 
   it('an already aborted caller makes no call', async () => {
     const c = client();
     const result = await list(c, AbortSignal.abort());
     expect(result.ok).toBe(false);
-    expect(sim.callCount()).toBe(0);
+    expect(simulator().callCount()).toBe(0);
   });
 });

@@ -7,8 +7,8 @@ import { answerJson, makeClient, startScriptedServer, TRACE_ID } from './fixture
 import type { ScriptedServer, TestClient } from './fixture.js';
 
 // Distinctive keys, so a leak anywhere cannot hide behind a common word.
-const KEY = 'sk_live_7fQ2xZ9pL4mN8rT1';
-const NEXT_KEY = 'sk_live_NEXT_5hJ3kW6yB0vC';
+const KEY = 'test-vendor-key-7fQ2xZ9pL4mN8rT1';
+const NEXT_KEY = 'test-vendor-key-next-5hJ3kW6yB0vC';
 
 let sim: RunningSimulator;
 let scripted: ScriptedServer;
@@ -194,7 +194,7 @@ describe('the key never leaks', () => {
       sim.setFaults({ mode });
       results.push(await list(c));
     }
-    results.push(await list(client(sim.url, { apiKey: 'sk_wrong_key_abc' })));
+    results.push(await list(client(sim.url, { apiKey: 'test-vendor-key-wrong' })));
     expect(JSON.stringify(results)).not.toContain(KEY);
     expect(c.logs.text()).not.toContain(KEY);
   });

@@ -1,28 +1,17 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 
-import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { captureLogs } from '../helpers/gateway.js';
 
 export const SIM_KEY = 'sim-key';
 export const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-
-/** A logger writing JSON lines into memory, to read back what was logged. */
-export function captureLogs(): { logger: ReturnType<typeof createLogger>; lines: string[]; text(): string } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: createLogger('debug', sink), lines, text: () => lines.join('') };
-}
 
 export interface TestClient {
   client: UpstreamClient;
@@ -37,7 +26,7 @@ export function makeClient(
   baseUrl: string,
   overrides: Partial<Omit<UpstreamClientOptions, 'logger' | 'metrics'>> = {},
 ): TestClient {
-  const logs = captureLogs();
+  const logs = captureLogs('debug');
   const metrics = createMetrics();
   const clock = { now: Date.UTC(2026, 0, 1) };
   const client = createUpstreamClient({
@@ -96,5 +85,34 @@ export function answerJson(status: number, body: unknown, headers: Record<string
   return (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
+  };
+}
+
+/**
+ * One simulator for the file, reset after each test, and a `client()` maker whose clients are
+ * closed after each test.
+ */
+export function useSimulatorClients(defaults: Parameters<typeof makeClient>[1] = {}) {
+  let sim: RunningSimulator | undefined;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterEach(async () => {
+    sim?.reset();
+    await Promise.all(clients.splice(0).map((c) => c.client.close()));
+  });
+  afterAll(() => sim?.close());
+  const simulator = (): RunningSimulator => {
+    if (sim === undefined) throw new Error('the simulator starts in beforeAll');
+    return sim;
+  };
+  return {
+    simulator,
+    client: (baseUrl = simulator().url, overrides: Parameters<typeof makeClient>[1] = {}): TestClient => {
+      const c = makeClient(baseUrl, { ...defaults, ...overrides });
+      clients.push(c);
+      return c;
+    },
   };
 }
