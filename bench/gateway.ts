@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createDeps } from '../src/deps.js';
-import { startServer } from '../src/server.js';
+import { startServer } from '../src/http/server.js';
 import { deleteKeys } from './redis-keys.js';
 
 export interface BenchGatewayOptions {

@@ -1,18 +1,22 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from './deps.js';
-import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
-import { allowedMethods } from './http/method-not-allowed.js';
+import { routeMethods } from './http/method-not-allowed.js';
+import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
-import { traceRequest } from './http/middleware/trace.js';
+import { requireSession } from './http/middleware/session.js';
+import { traceRequest } from './http/middleware/trace-request.js';
+import { createRateLimitHeaders } from './http/rate-limit-headers.js';
+import type { AppEnv } from './http/request-context.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { authRoutes } from './http/routes/auth.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { scansRoutes } from './http/routes/scans.js';
+import { createSessionCookie } from './http/session-cookie.js';
 
 export const MAX_JSON_BODY_BYTES = 4 * 1024;
 
@@ -21,13 +25,16 @@ export const MAX_JSON_BODY_BYTES = 4 * 1024;
  * carries it; cross-site requests are refused before any work; bodies are capped before parsing.
  */
 export function createApp(deps: Deps): Hono<AppEnv> {
+  const { config, logger, metrics, clock } = deps;
   const app = new Hono<AppEnv>();
-  const onError = createErrorHandler(deps.logger);
+  const onError = createErrorHandler(logger);
+  const cookie = createSessionCookie({ ...config.cookie, maxAgeS: config.session.absoluteS });
+  const session = requireSession({ cookie, sessions: deps.sessions, users: deps.users });
 
-  app.use(traceRequest({ trustProxyHops: deps.config.trustProxyHops, clock: deps.clock }));
-  app.use(requestLog({ logger: deps.logger, metrics: deps.metrics, clock: deps.clock }));
-  app.use(securityHeaders({ hsts: deps.config.cookie.secure }));
-  app.use(crossSiteProtection(deps));
+  app.use(traceRequest({ trustProxyHops: config.trustProxyHops, clock }));
+  app.use(requestLog({ logger, metrics, clock }));
+  app.use(securityHeaders({ hsts: config.cookie.secure }));
+  app.use(crossSiteProtection({ corsOrigins: config.corsOrigins }));
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -40,11 +47,30 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return limitBody(c, next);
   });
 
-  app.route('/', opsRoutes(deps));
-  app.route('/', authRoutes(deps));
-  app.route('/', scansRoutes(deps));
-  app.route('/', auditRoutes(deps));
+  app.route(
+    '/',
+    opsRoutes({
+      pingStore: () => deps.store.ping(),
+      lifecycle: deps.lifecycle,
+      metrics,
+      circuitState: () => deps.upstream.circuitState(),
+      metricsToken: config.metricsToken,
+    }),
+  );
+  app.route('/', authRoutes({ ...deps, session, cookie }));
+  app.route(
+    '/',
+    scansRoutes({
+      session,
+      audit: auditScans({ audit: deps.audit, onError, clock }),
+      listScans: deps.listScans,
+      rateLimitHeaders: createRateLimitHeaders(config.rate),
+      maxPageLimit: config.maxPageLimit,
+    }),
+  );
+  app.route('/', auditRoutes({ session, audit: deps.audit }));
 
+  const allowedMethods = routeMethods(app.routes);
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);
     if (allow === undefined) return onError(new ApiError('NOT_FOUND', 'No such route.'), c);

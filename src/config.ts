@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeZodIssues, problemLines } from './platform/zod-issues.js';
 
 /**
  * The one reader of process.env. Every variable the gateway knows is listed in CONFIG_VARIABLES
@@ -178,7 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    : problemLines(describeZodIssues(parsed.error, 'environment', 'variable'));
   // Checked apart from the schema so it is reported alongside every other problem.
   if ((env['UPSTREAM_API_KEY'] ?? '').trim() === '' && (env['UPSTREAM_API_KEY_FILE'] ?? '').trim() === '') {
     problems.push('UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)');
@@ -229,7 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function loadRedisConfig(env: Record<string, string | undefined>): Config['redis'] {
   const parsed = z.object(redisEnv).safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(problemLines(describeZodIssues(parsed.error, 'environment', 'variable')));
   }
   const e = parsed.data;
   return { url: e.REDIS_URL, clusterNodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX };

@@ -1,25 +1,26 @@
-import { createAuditTrail } from './audit/trail.js';
-import type { AuditTrail } from './audit/types.js';
+import { createAuditTrail } from './audit/durable-trail.js';
+import type { AuditTrail } from './audit/audit-trail.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { createPasswordHasher } from './auth/password.js';
 import { createSessionService } from './auth/sessions.js';
-import type { LoginThrottle, PasswordHasher, SessionService, UserDirectory } from './auth/types.js';
+import type { LoginThrottle, PasswordHasher, SessionService, UserDirectory } from './auth/identity.js';
 import { loadUserDirectory } from './auth/user-directory.js';
-import { createBackgroundTasks, type BackgroundTasks } from './background.js';
+import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
-import type { ScanPages } from './cache/types.js';
 import { readApiKey, type Config } from './config.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createLogThrottle } from './platform/log-throttle.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createUpstreamBudget } from './ratelimit/upstream-budget.js';
 import { createUserLimiter } from './ratelimit/user-limiter.js';
-import type { UserLimiter } from './ratelimit/types.js';
+import type { UserLimiter } from './ratelimit/limit-results.js';
+import { createListScans, type ListScans } from './scans/list-scans.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createMemoryStore } from './store/memory.js';
 import { createRedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { createUpstreamClient } from './upstream/client.js';
-import type { UpstreamClient } from './upstream/types.js';
+import type { UpstreamClient } from './upstream/vendor-call.js';
 
 /** Everything the app is built from. Tests build it with real Redis and the simulator on a port. */
 export interface Deps {
@@ -36,7 +37,8 @@ export interface Deps {
   loginThrottle: LoginThrottle;
   upstream: UpstreamClient;
   userLimiter: UserLimiter;
-  pages: ScanPages;
+  /** The scans list use case: access → per-user limit → cache → shared budget → vendor. */
+  listScans: ListScans;
   audit: AuditTrail;
   /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
@@ -85,14 +87,20 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const pages = createScanPages({
     store,
     keys,
-    upstream,
-    budget,
     ...config.cache,
     tracker,
     logger,
     metrics,
     clock,
-    upstreamTimeoutMs: config.upstream.timeoutMs,
+    // A fill may wait twice for a budget slot and call twice (a retry after a vendor 429).
+    lockTtlMs: 2 * (config.upstream.timeoutMs + config.rate.maxWaitMs) + 1000,
+  });
+  const listScans = createListScans({
+    pages,
+    userLimiter,
+    budget,
+    upstream,
+    metrics,
     maxWaitMs: config.rate.maxWaitMs,
   });
   const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
@@ -112,7 +120,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     loginThrottle,
     upstream,
     userLimiter,
-    pages,
+    listScans,
     audit,
     lifecycle,
     reload() {
@@ -142,15 +150,13 @@ function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
     logger.warn('REDIS_URL is unset: using the embedded in-memory store, for one instance only');
     return createMemoryStore();
   }
-  let lastLogged = 0;
+  const mayLog = createLogThrottle();
   return createRedisStore({
     url: config.redis.url,
     clusterNodes: config.redis.clusterNodes,
     onError(error) {
       metrics.storeErrors.inc({ subsystem: 'connection' });
-      // A dead Redis reports every reconnect attempt; one line a few seconds is enough.
-      if (Date.now() - lastLogged > 5000) {
-        lastLogged = Date.now();
+      if (mayLog()) {
         logger.warn({ err: error.message }, 'redis connection problem');
       }
     },

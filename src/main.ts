@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
-import { startServer } from './server.js';
+import { startServer } from './http/server.js';
 
 /** The process: config → deps → app → listen; SIGTERM drains, SIGHUP reloads users and key. */
 async function main(): Promise<void> {

@@ -1,13 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { AuditRecord } from './record.js';
 import { matchesFilter, scanLog } from './scan-log.js';
-import type { AuditFilter } from './types.js';
-
-export interface AuditQueryPage {
-  items: AuditRecord[];
-  nextCursor: string | null;
-  hasMore: boolean;
-}
+import type { AuditFilter, AuditPage } from './audit-trail.js';
 
 export interface AuditQueryOptions {
   /** Entries read per round trip. @default 200 */
@@ -28,7 +22,7 @@ export async function queryAuditLog(
   key: string,
   filter: AuditFilter,
   options: AuditQueryOptions = {},
-): Promise<AuditQueryPage> {
+): Promise<AuditPage> {
   const maxScan = options.maxScan ?? 5000;
   const items: AuditRecord[] = [];
   let lastItemPosition: string | undefined;

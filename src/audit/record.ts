@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { cleanOptional, cleanText, MAX_FIELD_CHARS } from './clean-text.js';
-import type { AuditInput } from './types.js';
-
-export const AUDIT_EVENTS = ['scans.list', 'auth.login', 'auth.login_failed', 'auth.logout'] as const;
+import { AUDIT_EVENTS, type AuditInput } from './audit-trail.js';
 
 const text = z.string().max(MAX_FIELD_CHARS);
 const optionalText = text.nullable();

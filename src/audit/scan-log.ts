@@ -1,6 +1,6 @@
 import type { LogEntry, Store } from '../store/store.js';
 import { parseAuditRecord, type AuditRecord } from './record.js';
-import type { AuditFilter } from './types.js';
+import type { AuditFilter } from './audit-trail.js';
 
 /**
  * Clock skew allowed between an instance (which stamps `at`) and Redis (which stamps the entry's

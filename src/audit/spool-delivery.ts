@@ -1,6 +1,6 @@
-import type { BackgroundTasks } from '../background.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import type { BackgroundTasks } from '../platform/background-tasks.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { Spool, SpooledRecord } from './spool.js';
 
 type PassResult = 'empty' | 'more' | 'failed';

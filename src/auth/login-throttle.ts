@@ -1,7 +1,8 @@
+import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
 import { createHash } from 'node:crypto';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import type { LoginThrottle, ThrottleResult } from './types.js';
+import type { LoginThrottle, ThrottleResult } from './identity.js';
 
 export interface LoginThrottleOptions {
   store: Store;
@@ -42,7 +43,7 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
 
   const refused = (ttlMs: number): ThrottleResult => ({
     allowed: false,
-    retryAfterS: Math.max(1, Math.ceil(ttlMs / 1000)),
+    retryAfterS: retryAfterSeconds(ttlMs),
   });
 
   /** The window's remaining time, read by counting one more past the limit (the window is not extended). */

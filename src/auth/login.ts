@@ -1,4 +1,4 @@
-import type { LoginThrottle, PasswordHasher, User, UserDirectory } from './types.js';
+import type { LoginThrottle, PasswordHasher, User, UserDirectory } from './identity.js';
 
 export type LoginResult =
   | { ok: true; user: User }
@@ -18,10 +18,13 @@ export interface LoginAttempt {
  * taken after the hash as well as before it: a guess whose failure ranked past the limit, or a
  * right password racing such guesses, is refused rather than revealed.
  */
-export async function verifyLogin(
-  deps: { users: UserDirectory; passwords: PasswordHasher; loginThrottle: LoginThrottle },
-  attempt: LoginAttempt,
-): Promise<LoginResult> {
+export interface LoginServices {
+  users: UserDirectory;
+  passwords: PasswordHasher;
+  loginThrottle: LoginThrottle;
+}
+
+export async function verifyLogin(deps: LoginServices, attempt: LoginAttempt): Promise<LoginResult> {
   const { username, password, ip } = attempt;
   const before = await deps.loginThrottle.check(username, ip);
   if (!before.allowed) return { ok: false, reason: 'throttled', retryAfterS: before.retryAfterS };

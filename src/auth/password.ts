@@ -10,7 +10,7 @@ import {
   scryptMemory,
   type ScryptParams,
 } from './scrypt-format.js';
-import type { PasswordHasher, User } from './types.js';
+import type { PasswordHasher, User } from './identity.js';
 
 export type { ScryptParams } from './scrypt-format.js';
 

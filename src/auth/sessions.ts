@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import type { ResolvedSession, SessionRecord, SessionService } from './types.js';
+import type { ResolvedSession, SessionRecord, SessionService } from './identity.js';
 
 /** 32 random bytes in base64url: what a session cookie must look like before the store is asked. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

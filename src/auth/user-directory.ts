@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE } from '../platform/account-group-id.js';
+import { describeZodIssues, problemLines } from '../platform/zod-issues.js';
 import { parseScryptHash } from './scrypt-format.js';
-import type { User, UserDirectory } from './types.js';
+import type { User, UserDirectory } from './identity.js';
 
 /** Group ids follow the route's `accountGroupId` rule, so a mapped group is always reachable. */
-const GROUP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** User ids end up inside store keys (and their Redis Cluster hash tags): no braces, no spaces. */
 const USER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -22,7 +23,7 @@ const userSchema = z.strictObject({
   passwordHash: z
     .string()
     .refine((h) => parseScryptHash(h) !== undefined, 'must be a hash printed by `npm run -s hash-password`'),
-  accountGroups: z.array(z.string().regex(GROUP_ID, 'must be 1-64 letters, digits, _ or -')),
+  accountGroups: z.array(z.string().regex(ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE)),
   roles: z.array(z.string().min(1).max(64)).default([]),
 });
 
@@ -50,7 +51,6 @@ export function loadUserDirectory(path: string): UsersFileDirectory {
     byId: (id) => current.byId.get(id),
     byUsername: (username) => current.byUsername.get(username),
     all: () => current.list,
-    loaded: true,
     reload() {
       const next = readUsersFile(path);
       if (!next.ok) return next;
@@ -81,9 +81,7 @@ export function readUsersFile(path: string): ReadResult {
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) =>
-        problem(`${fieldPath(issue.path) || 'the file'}: ${describeIssue(issue)}`),
-      ),
+      problems: problemLines(describeZodIssues(parsed.error, 'the file')).map(problem),
     };
   }
   const users = parsed.data.users.map((u) =>
@@ -120,22 +118,4 @@ function index(list: readonly User[]) {
     byId: new Map(list.map((u) => [u.id, u])),
     byUsername: new Map(list.map((u) => [u.username, u])),
   };
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return 'is required';
-    return issue.expected === 'array'
-      ? 'must be a list'
-      : `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}`;
-  }
-  return issue.message;
-}
-
-/** ['users', 2, 'accountGroups', 0] → users[2].accountGroups[0] */
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
-    .join('');
 }

@@ -1,4 +1,4 @@
-import type { UpstreamPage } from '../upstream/types.js';
+import type { CachedPage } from './page-request.js';
 
 /**
  * A cached page is one string: a one-line header, then the page's `data` exactly as it will be
@@ -21,7 +21,7 @@ export interface PageEntry {
   staleUntil: number;
   /** Letters, digits, `_` and `-` (a UUID). */
   fillToken: string;
-  page: UpstreamPage;
+  page: CachedPage;
 }
 
 export function encodePageEntry(entry: PageEntry): string {

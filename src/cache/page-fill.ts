@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { delayUnlessAborted } from '../ratelimit/abortable-delay.js';
-import type { UpstreamBudget } from '../ratelimit/types.js';
-import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/types.js';
+import { delayUnlessAborted } from '../platform/abortable-delay.js';
+import type { PageLoad, PageLoader, PageQuery } from './page-request.js';
 import type { PageStore } from './page-store.js';
 
-export type FillResult =
-  | { kind: 'page'; page: UpstreamPage; upstreamMs: number | undefined }
-  | {
-      kind: 'failure';
-      failure: UpstreamFailure;
-      upstreamTraceId: string | undefined;
-      upstreamMs: number | undefined;
-    }
-  | { kind: 'aborted' };
-
-export interface FillRequest {
+export interface FillRequest<F> {
   pageId: string;
-  query: ScanQuery;
-  traceId: string;
+  query: PageQuery;
+  load: PageLoader<F>;
   /** Aborts when nobody waits for this fill any more. */
   signal?: AbortSignal | undefined;
   /**
@@ -25,67 +14,43 @@ export interface FillRequest {
    * by a lock holder it waited on (an older entry is exactly what it asked to skip).
    */
   acceptAnyEntry: boolean;
-  /** False when the store just failed: straight to the upstream, no lock, no write. */
+  /** False when the store just failed: straight to the source, no lock, no write. */
   useStore: boolean;
 }
 
 export interface PageFill {
-  /** One upstream call per page across instances: the lock holder calls, the others wait for its entry. */
-  load(request: FillRequest): Promise<FillResult>;
+  /** One load per page across instances: the lock holder loads, the others wait for its entry. */
+  load<F>(request: FillRequest<F>): Promise<PageLoad<F>>;
   /** A background refresh: only when nobody else is filling the page; never waits. */
-  refresh(request: Omit<FillRequest, 'acceptAnyEntry' | 'useStore'>): Promise<FillResult | undefined>;
+  refresh<F>(request: Omit<FillRequest<F>, 'acceptAnyEntry' | 'useStore'>): Promise<PageLoad<F> | undefined>;
 }
 
 export interface PageFillOptions {
   pages: PageStore;
-  upstream: UpstreamClient;
-  budget: UpstreamBudget;
   ttlS: number;
   staleS: number;
   clock: () => number;
-  maxWaitMs: number;
   lockTtlMs: number;
 }
 
 const POLL_FIRST_MS = 10;
 const POLL_MAX_MS = 100;
 
-/** Fills pages through the budget and the upstream, one call per page across instances. */
+/** Fills pages from their loader, one load per page across instances. */
 export function createPageFill(options: PageFillOptions): PageFill {
-  const { pages, upstream, budget, clock, maxWaitMs, lockTtlMs } = options;
+  const { pages, clock, lockTtlMs } = options;
 
-  const failure = (f: UpstreamFailure, upstreamTraceId?: string, upstreamMs?: number): FillResult => ({
-    kind: 'failure',
-    failure: f,
-    upstreamTraceId,
-    upstreamMs,
-  });
-
-  /** Budget slot, then the call. A vendor 429 pauses every instance; one retry when the pause fits the max wait. */
-  async function callUpstream(request: FillRequest, retryAfter429: boolean): Promise<FillResult> {
-    for (let attempt = 1; ; attempt += 1) {
-      // An open circuit answers without calling: no reason to spend or wait for a slot.
-      if (upstream.circuitState() !== 'open') {
-        const slot = await budget.acquire({ signal: request.signal });
-        if (!slot.ok) {
-          if (request.signal?.aborted === true) return { kind: 'aborted' };
-          return failure({ kind: 'rate_limited', retryAfterS: slot.retryAfterS });
-        }
-      }
-      const result = await upstream.listScans(request.query, { traceId: request.traceId });
-      if (result.ok) return { kind: 'page', page: result.page, upstreamMs: result.durationMs };
-      if (result.failure.kind === 'rate_limited') {
-        await budget.pause(result.failure.retryAfterS);
-        if (retryAfter429 && attempt === 1 && result.failure.retryAfterS * 1000 <= maxWaitMs) continue;
-      }
-      return failure(result.failure, result.upstreamTraceId, result.durationMs);
-    }
-  }
+  const fromSource = <F>(request: FillRequest<F>, purpose: 'request' | 'refresh') =>
+    request.load(request.signal, purpose);
 
   /** Holds the lock: calls, stores a good page, then releases (entry first, so waiters find it). */
-  async function fillAsHolder(request: FillRequest, token: string, retryAfter429: boolean) {
+  async function fillAsHolder<F>(
+    request: FillRequest<F>,
+    token: string,
+    purpose: 'request' | 'refresh',
+  ): Promise<PageLoad<F>> {
     try {
-      const result = await callUpstream(request, retryAfter429);
+      const result = await fromSource(request, purpose);
       if (result.kind === 'page') {
         const now = clock();
         const freshUntil = now + options.ttlS * 1000;
@@ -111,14 +76,14 @@ export function createPageFill(options: PageFillOptions): PageFill {
    * Another instance holds the lock: poll (10 → 100 ms) for its entry. When the lock goes away
    * without one (its holder failed or died and the lock expired), take it and fill.
    */
-  async function waitForHolder(request: FillRequest, token: string): Promise<FillResult> {
+  async function waitForHolder<F>(request: FillRequest<F>, token: string): Promise<PageLoad<F>> {
     const { pageId, signal } = request;
     const group = request.query.accountGroupId;
     let holder = await pages.holder(pageId);
     // Every holder seen: its entry is the fill this request waits for, whatever its age.
     const awaited = new Set<string>();
     const deadline = performance.now() + lockTtlMs + POLL_MAX_MS;
-    const filled = async (): Promise<FillResult | 'store_down' | undefined> => {
+    const filled = async (): Promise<PageLoad<F> | 'store_down' | undefined> => {
       if (holder.kind === 'held') awaited.add(holder.token);
       const read = await pages.read(pageId, group);
       if (read.kind === 'store_down') return 'store_down';
@@ -129,10 +94,10 @@ export function createPageFill(options: PageFillOptions): PageFill {
       return { kind: 'page', page: read.entry.page, upstreamMs: undefined };
     };
     for (let delay = POLL_FIRST_MS; performance.now() < deadline; delay = Math.min(delay * 2, POLL_MAX_MS)) {
-      if (holder.kind === 'store_down') return callUpstream(request, true);
-      if (!(await delayUnlessAborted(delay, signal))) return { kind: 'aborted' };
+      if (holder.kind === 'store_down') return fromSource(request, 'request');
+      if (!(await delayUnlessAborted(delay, signal))) return { kind: 'unanswered', reason: 'client_left' };
       const first = await filled();
-      if (first === 'store_down') return callUpstream(request, true);
+      if (first === 'store_down') return fromSource(request, 'request');
       if (first !== undefined) return first;
       const current = await pages.holder(pageId);
       if (current.kind !== 'free') {
@@ -141,23 +106,23 @@ export function createPageFill(options: PageFillOptions): PageFill {
       }
       // The holder wrote its entry before releasing: read once more before taking over.
       const second = await filled();
-      if (second === 'store_down') return callUpstream(request, true);
+      if (second === 'store_down') return fromSource(request, 'request');
       if (second !== undefined) return second;
       const taken = await pages.lock(pageId, token, lockTtlMs);
-      if (taken === 'store_down') return callUpstream(request, true);
-      if (taken) return fillAsHolder(request, token, true);
+      if (taken === 'store_down') return fromSource(request, 'request');
+      if (taken) return fillAsHolder(request, token, 'request');
       holder = await pages.holder(pageId);
     }
-    return failure({ kind: 'timeout' });
+    return { kind: 'unanswered', reason: 'lock_wait_expired' };
   }
 
   return {
     async load(request) {
-      if (!request.useStore) return callUpstream(request, true);
+      if (!request.useStore) return fromSource(request, 'request');
       const token = randomUUID();
       const taken = await pages.lock(request.pageId, token, lockTtlMs);
-      if (taken === 'store_down') return callUpstream(request, true);
-      if (taken) return fillAsHolder(request, token, true);
+      if (taken === 'store_down') return fromSource(request, 'request');
+      if (taken) return fillAsHolder(request, token, 'request');
       return waitForHolder(request, token);
     },
 
@@ -165,7 +130,7 @@ export function createPageFill(options: PageFillOptions): PageFill {
       const token = randomUUID();
       const taken = await pages.lock(request.pageId, token, lockTtlMs);
       if (taken !== true) return undefined;
-      return fillAsHolder({ ...request, acceptAnyEntry: true, useStore: true }, token, false);
+      return fillAsHolder({ ...request, acceptAnyEntry: true, useStore: true }, token, 'refresh');
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ScanQuery } from '../upstream/types.js';
+import type { PageQuery } from './page-request.js';
 
 /** Cursors longer than this are replaced by their hash, so keys stay short. */
 const MAX_RAW_CURSOR = 64;
@@ -10,7 +10,7 @@ const MAX_RAW_CURSOR = 64;
  * status; a hashed cursor is marked `#` so it cannot collide with a literal cursor. Values are
  * percent-encoded, so no input can smuggle a `{` or `}` into the key's Redis Cluster hash tag.
  */
-export function pageId(query: ScanQuery): string {
+export function pageId(query: PageQuery): string {
   const cursor =
     query.cursor !== undefined && query.cursor.length > MAX_RAW_CURSOR
       ? `#${createHash('sha256').update(query.cursor).digest('base64url')}`

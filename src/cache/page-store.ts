@@ -1,8 +1,8 @@
-import { StoreUnavailableError } from '../http/errors.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { createLogThrottle } from '../platform/log-throttle.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import { StoreUnavailableError, type Store } from '../store/store.js';
 import { decodePageEntry, encodePageEntry, type PageEntry } from './page-entry.js';
 
 /** What the store said; `store_down` means go to the upstream without the cache. */
@@ -27,7 +27,6 @@ export interface PageStore {
   unlock(pageId: string, token: string): Promise<void>;
 }
 
-const LOG_EVERY_MS = 5000;
 const HANDOFF_MS = 5000;
 
 /** Entries and locks on the shared store, degrading to `store_down` instead of throwing. */
@@ -38,13 +37,12 @@ export function createPageStore(options: {
   metrics: Metrics;
 }): PageStore {
   const { store, keys, logger, metrics } = options;
-  let lastLogged = -Infinity;
+  const mayLog = createLogThrottle();
 
   const failed = (error: unknown, operation: string): 'store_down' => {
     if (!(error instanceof StoreUnavailableError)) throw error;
     metrics.storeErrors.inc({ subsystem: 'cache' });
-    if (performance.now() - lastLogged >= LOG_EVERY_MS) {
-      lastLogged = performance.now();
+    if (mayLog()) {
       logger.warn(
         { err: error.message, operation },
         'cache store unreachable: going to the upstream without it',

@@ -5,7 +5,7 @@ import { createApp } from '../app.js';
 import { hashPassword } from '../auth/password.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDeps } from '../deps.js';
-import { startServer } from '../server.js';
+import { startServer } from '../http/server.js';
 import { startSimulator } from '../simulator/simulator.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv } from './app-env.js';
+import type { AppEnv } from './request-context.js';
 import type { ErrorCode } from './errors.js';
 
 /** The only writer of the `{success,data,error,traceId}` envelope. */
@@ -15,7 +15,11 @@ export function envelopeJson(data: unknown, error: ErrorBody | null, traceId: st
   return JSON.stringify({ success: error === null, data: error === null ? data : null, error, traceId });
 }
 
-export function ok(c: Context<AppEnv>, data: unknown, status: ContentfulStatusCode = 200): Response {
+export function ok<E extends AppEnv>(
+  c: Context<E>,
+  data: unknown,
+  status: ContentfulStatusCode = 200,
+): Response {
   return send(c, envelopeJson(data, null, c.get('traceId')), status);
 }
 
@@ -23,7 +27,7 @@ export function ok(c: Context<AppEnv>, data: unknown, status: ContentfulStatusCo
  * A success envelope around `data` that is already serialised (a cached page): splicing the
  * string avoids parsing and re-encoding the page on every hit.
  */
-export function okSerialised(c: Context<AppEnv>, dataJson: string): Response {
+export function okSerialised<E extends AppEnv>(c: Context<E>, dataJson: string): Response {
   return send(
     c,
     `{"success":true,"data":${dataJson},"error":null,"traceId":${JSON.stringify(c.get('traceId'))}}`,
@@ -31,11 +35,15 @@ export function okSerialised(c: Context<AppEnv>, dataJson: string): Response {
   );
 }
 
-export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, error: ErrorBody): Response {
+export function fail<E extends AppEnv>(
+  c: Context<E>,
+  status: ContentfulStatusCode,
+  error: ErrorBody,
+): Response {
   return send(c, envelopeJson(null, error, c.get('traceId')), status);
 }
 
-function send(c: Context<AppEnv>, body: string, status: ContentfulStatusCode): Response {
+function send<E extends AppEnv>(c: Context<E>, body: string, status: ContentfulStatusCode): Response {
   c.header('Content-Type', 'application/json; charset=utf-8');
   return c.body(body, status);
 }

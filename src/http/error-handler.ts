@@ -1,14 +1,18 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AuditUnavailableError } from '../audit/types.js';
-import type { Logger } from '../logger.js';
-import type { AppEnv } from './app-env.js';
+import { AuditUnavailableError } from '../audit/audit-trail.js';
+import { AccessDeniedError } from '../auth/access.js';
+import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
+import type { Logger } from '../platform/logger.js';
+import type { AppEnv } from './request-context.js';
 import { envelopeJson, fail } from './envelope.js';
-import { ApiError, StoreUnavailableError, serviceUnavailable } from './errors.js';
+import { StoreUnavailableError } from '../store/store.js';
+import { ApiError, serviceUnavailable } from './errors.js';
 
 /** Turns anything thrown into an ApiError: the only place that decides what a failure looks like. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof AccessDeniedError) return new ApiError('FORBIDDEN', error.message);
   if (error instanceof StoreUnavailableError || error instanceof AuditUnavailableError)
     return serviceUnavailable(error);
   if (error instanceof HTTPException) {
@@ -22,18 +26,20 @@ export function toApiError(error: unknown): ApiError {
  * The app's onError: writes every error envelope. It cannot throw: if building the envelope
  * fails, a fixed body is sent instead.
  */
-export function createErrorHandler(logger: Logger) {
-  return function onError(error: unknown, c: Context<AppEnv>): Response {
+export type ErrorHandler = <E extends AppEnv>(error: unknown, c: Context<E>) => Response;
+
+export function createErrorHandler(logger: Logger): ErrorHandler {
+  return function onError<E extends AppEnv>(error: unknown, c: Context<E>): Response {
     try {
       const apiError = toApiError(error);
-      c.get('facts').errorCode = apiError.code;
+      c.get('report').errorCode = apiError.code;
       if (apiError.code === 'INTERNAL_ERROR' || apiError.code === 'SERVICE_UNAVAILABLE') {
         // The stack goes to the log only, under the request's trace id.
         logger.error({ traceId: c.get('traceId'), err: apiError.cause ?? apiError }, apiError.message);
       }
       for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
       if (apiError.retryAfterS !== undefined)
-        c.header('Retry-After', String(Math.max(1, Math.ceil(apiError.retryAfterS))));
+        c.header('Retry-After', String(retryAfterSeconds(apiError.retryAfterS * 1000)));
       return fail(c, apiError.status, {
         code: apiError.code,
         message: apiError.message,
@@ -57,7 +63,7 @@ export function createErrorHandler(logger: Logger) {
   };
 }
 
-function safeTraceId(c: Context<AppEnv>): string {
+function safeTraceId<E extends AppEnv>(c: Context<E>): string {
   try {
     return c.get('traceId');
   } catch {

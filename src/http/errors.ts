@@ -89,14 +89,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Thrown by the store when Redis cannot answer in time; authenticated routes answer 503, never 401. */
-export class StoreUnavailableError extends Error {
-  constructor(cause?: unknown) {
-    super('the session and cache store is unreachable', cause === undefined ? undefined : { cause });
-    this.name = 'StoreUnavailableError';
-  }
-}
-
 export const serviceUnavailable = (cause?: unknown): ApiError =>
   new ApiError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.', {
     retryAfterS: 1,

@@ -1,34 +1,28 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import type { z } from 'zod';
+import { describeZodIssues, listProblems } from '../platform/zod-issues.js';
 import { ApiError } from './errors.js';
+
+/** VALIDATION_ERROR naming each field and what is wrong with it. */
+export function invalidInput(
+  error: { issues: readonly z.core.$ZodIssue[] },
+  target: string,
+  noun: string,
+): ApiError {
+  const details = describeZodIssues(error, target, noun);
+  return new ApiError('VALIDATION_ERROR', `Invalid ${target}: ${listProblems(details)}`, { details });
+}
 
 /**
  * zod-validator with the app's hook: a failure is thrown as VALIDATION_ERROR, so the one error
- * handler writes it like every other error. Details name each field and what is wrong with it.
+ * handler writes it like every other error.
  */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
   target: Target,
   schema: T,
 ) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      const details = result.error.issues.map((issue) => ({
-        field:
-          issue.path.length > 0
-            ? issue.path.join('.')
-            : issue.code === 'unrecognized_keys'
-              ? issue.keys.join(',')
-              : target,
-        message: issue.code === 'unrecognized_keys' ? 'is not a known parameter' : issue.message,
-      }));
-      throw new ApiError(
-        'VALIDATION_ERROR',
-        `Invalid ${target}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
-        {
-          details,
-        },
-      );
-    }
+    if (!result.success) throw invalidInput(result.error, target, 'parameter');
   });
 }

@@ -1,11 +1,11 @@
-import { StoreUnavailableError } from '../http/errors.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../platform/logger.js';
+import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
-import type { SlotBudget, SlotReservation, Store } from '../store/store.js';
-import { delayUnlessAborted } from './abortable-delay.js';
+import { StoreUnavailableError, type SlotBudget, type SlotReservation, type Store } from '../store/store.js';
+import { delayUnlessAborted } from '../platform/abortable-delay.js';
 import { createLocalSlots } from './local-slots.js';
-import type { SlotResult, UpstreamBudget } from './types.js';
+import type { SlotResult, UpstreamBudget } from './limit-results.js';
 
 export interface UpstreamBudgetOptions {
   store: Store;
@@ -121,8 +121,10 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
         if (signal?.aborted === true) return { ok: false, retryAfterS: 1 };
         const left = Math.max(0, maxWaitMs - (performance.now() - started));
         const slot = await reserve(left);
-        if (!slot.granted)
-          return { ok: false, retryAfterS: Math.max(1, Math.ceil(slot.retryAfterMs / 1000)) };
+        if (!slot.granted) {
+          metrics.rateRejections.inc({ limit: 'upstream' });
+          return { ok: false, retryAfterS: retryAfterSeconds(slot.retryAfterMs) };
+        }
         if (slot.waitMs > 0) {
           if (!(await delayUnlessAborted(slot.waitMs + guardMs, signal)))
             return { ok: false, retryAfterS: 1 };

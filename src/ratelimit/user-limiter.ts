@@ -1,6 +1,8 @@
+import { gcraHeadroom } from '../store/gcra.js';
+import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import type { UserLimiter } from './types.js';
+import type { UserLimiter } from './limit-results.js';
 
 export interface UserLimiterOptions {
   store: Store;
@@ -27,27 +29,21 @@ const CLOCK_SLACK_MS = 5;
 export function createUserLimiter(options: UserLimiterOptions): UserLimiter {
   const { store, keys, burst } = options;
   const clock = options.clock ?? Date.now;
-  const intervalMs = 1000 / options.rps;
-  const toleranceMs = (burst - 1) * intervalMs;
+  const budget = { intervalMs: 1000 / options.rps, burst };
 
   return {
     async take(userId) {
       const key = keys.userBudget(userId);
-      const slot = await store.reserveSlot(key, { intervalMs, burst, maxWaitMs: 0 });
+      const slot = await store.reserveSlot(key, { ...budget, maxWaitMs: 0 });
       if (!slot.granted) {
-        return { ok: false, limit: burst, retryAfterS: Math.max(1, Math.ceil(slot.retryAfterMs / 1000)) };
+        return { ok: false, limit: burst, retryAfterS: retryAfterSeconds(slot.retryAfterMs) };
       }
       // The stored value is the budget's theoretical arrival time: how far it runs ahead of now
       // tells how many more requests fit and when the full burst is back.
-      const tat = Number(await store.get(key));
-      const aheadMs = Number.isFinite(tat) ? Math.min(Math.max(tat - clock(), 0), burst * intervalMs) : 0;
-      const fits = Math.floor((toleranceMs - aheadMs + CLOCK_SLACK_MS) / intervalMs) + 1;
-      return {
-        ok: true,
-        limit: burst,
-        remaining: Math.min(burst, Math.max(0, fits)),
-        resetS: Math.ceil(aheadMs / 1000),
-      };
+      const stored = Number(await store.get(key));
+      const tat = Number.isFinite(stored) ? stored : 0;
+      const { remaining, resetMs } = gcraHeadroom(tat, clock(), budget, CLOCK_SLACK_MS);
+      return { ok: true, limit: burst, remaining, resetS: Math.ceil(resetMs / 1000) };
     },
   };
 }

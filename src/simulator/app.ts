@@ -9,10 +9,11 @@ import { errorAnswer, toResponse } from './envelope.js';
 import { answerFault } from './fault-answers.js';
 import type { FaultContext } from './fault-answers.js';
 import { parseFaults } from './fault-switch.js';
-import { ACCOUNT_GROUP_ID, listScans } from './list-scans.js';
+import { ACCOUNT_GROUP_ID } from '../platform/account-group-id.js';
+import { listScans } from './list-scans.js';
 import { createSimulatorState } from './state.js';
 import type { SimulatorState } from './state.js';
-import type { SimulatorCall, SimulatorFaults, SimulatorOptions } from './types.js';
+import type { SimulatorCall, SimulatorFaults, SimulatorOptions } from './simulator-options.js';
 
 /** Under `app.request()` there is no Node request, hence Partial. */
 export interface SimulatorEnv {

@@ -1,6 +1,6 @@
 import { errorAnswer } from './envelope.js';
 import type { Answer } from './envelope.js';
-import type { SimulatorKey } from './types.js';
+import type { SimulatorKey } from './simulator-options.js';
 
 export const REQUIRED_PERMISSION = 'signals:read';
 

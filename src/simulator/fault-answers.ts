@@ -4,7 +4,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 
 import type { Scan } from './data.js';
 import { codeForStatus, errorAnswer, JSON_TYPE, newTraceId, okAnswer, toResponse } from './envelope.js';
-import type { SimulatorFaults } from './types.js';
+import type { SimulatorFaults } from './simulator-options.js';
 
 /** What a fault needs to know about the request it spoils. */
 export interface FaultContext {

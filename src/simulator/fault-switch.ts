@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { FAULT_MODES } from './types.js';
-import type { SimulatorFaults } from './types.js';
+import { FAULT_MODES } from './simulator-options.js';
+import type { SimulatorFaults } from './simulator-options.js';
 
 // Header values must not be able to break the response: printable ASCII only.
 const headerValue = z.string().regex(/^[\x20-\x7e]*$/, 'printable ASCII only');

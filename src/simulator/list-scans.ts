@@ -1,3 +1,4 @@
+import { ACCOUNT_GROUP_ID } from '../platform/account-group-id.js';
 import type { CursorCodec } from './cursor.js';
 import { SCAN_STATUSES } from './data.js';
 import type { ScanCatalog, ScanStatus } from './data.js';
@@ -6,7 +7,6 @@ import type { Answer } from './envelope.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-export const ACCOUNT_GROUP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const DIGITS = /^[0-9]{1,4}$/;
 const STATUS_SET: ReadonlySet<string> = new Set(SCAN_STATUSES);
 

@@ -5,7 +5,7 @@ import { createAdaptorServer } from '@hono/node-server';
 
 import { createSimulatorApp } from './app.js';
 import { createSimulatorState } from './state.js';
-import type { RunningSimulator, SimulatorOptions } from './types.js';
+import type { RunningSimulator, SimulatorOptions } from './simulator-options.js';
 
 export interface StartSimulatorOptions extends SimulatorOptions {
   /** @default 0 (a free port) */

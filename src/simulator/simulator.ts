@@ -5,9 +5,9 @@ export type {
   SimulatorFaults,
   SimulatorKey,
   SimulatorOptions,
-} from './types.js';
-export type { FaultMode } from './types.js';
-export { FAULT_MODES } from './types.js';
+} from './simulator-options.js';
+export type { FaultMode } from './simulator-options.js';
+export { FAULT_MODES } from './simulator-options.js';
 export { SCAN_STATUSES } from './data.js';
 export type { Scan, ScanStatus } from './data.js';
 export { createSimulatorApp, SCANS_ROUTE } from './app.js';

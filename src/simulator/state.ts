@@ -8,7 +8,7 @@ import { createFaultSwitch } from './fault-switch.js';
 import type { FaultSwitch } from './fault-switch.js';
 import { createTokenBucket } from './token-bucket.js';
 import type { TokenBucket } from './token-bucket.js';
-import type { SimulatorCall, SimulatorOptions } from './types.js';
+import type { SimulatorCall, SimulatorOptions } from './simulator-options.js';
 
 const DEFAULT_KEYS = [{ key: 'sim-key', accountGroups: '*' as const, permissions: ['signals:read'] }];
 const DEFAULT_MAX_RECORDED_CALLS = 50_000;

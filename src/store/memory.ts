@@ -1,4 +1,5 @@
-import type { LogEntry, LogRecord, SlotBudget, SlotReservation, Store } from './store.js';
+import { pausedGcraTat, reserveGcraSlot } from './gcra.js';
+import type { LogEntry, LogRecord, SlotReservation, Store } from './store.js';
 
 interface Entry {
   value: string;
@@ -61,18 +62,12 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       return Promise.resolve({ count: Number(entry.value), ttlMs: entry.expiresAt - t });
     },
     reserveSlot(key, budget): Promise<SlotReservation> {
-      const t = now();
-      const tat = Math.max(tatOf(key), t);
-      const slotAt = Math.max(t, tat - tolerance(budget));
-      const waitMs = slotAt - t;
-      if (waitMs > budget.maxWaitMs) return Promise.resolve({ granted: false, retryAfterMs: waitMs });
-      const next = tat + budget.intervalMs;
-      entries.set(key, { value: String(next), expiresAt: next + 1000 });
-      return Promise.resolve({ granted: true, waitMs });
+      const { reservation, nextTat } = reserveGcraSlot(tatOf(key), now(), budget);
+      if (nextTat !== undefined) entries.set(key, { value: String(nextTat), expiresAt: nextTat + 1000 });
+      return Promise.resolve(reservation);
     },
     pauseSlots(key, budget) {
-      const t = now();
-      const next = Math.max(tatOf(key), t + budget.pauseMs + tolerance(budget));
+      const next = pausedGcraTat(tatOf(key), now(), budget);
       entries.set(key, { value: String(next), expiresAt: next + 1000 });
       return Promise.resolve();
     },
@@ -107,9 +102,4 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       return Promise.resolve();
     },
   };
-}
-
-/** GCRA's tolerance: how far ahead of now the theoretical arrival time may run. */
-export function tolerance(budget: SlotBudget): number {
-  return (budget.burst - 1) * budget.intervalMs;
 }

@@ -1,7 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import { StoreUnavailableError } from '../http/errors.js';
 import { APPEND_LOG, DEL_IF_EQUALS, INCR_WINDOW, PAUSE_SLOTS, RESERVE_SLOT } from './redis-scripts.js';
-import type { LogEntry, Store } from './store.js';
+import { StoreUnavailableError, type LogEntry, type Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` of a single node. */

@@ -59,3 +59,11 @@ export interface LogEntry {
   position: string;
   json: string;
 }
+
+/** Thrown by the store when Redis cannot answer in time; authenticated routes answer 503, never 401. */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('the session and cache store is unreachable', cause === undefined ? undefined : { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}

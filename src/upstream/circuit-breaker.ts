@@ -1,5 +1,8 @@
 export type CircuitState = 'closed' | 'half_open' | 'open';
 
+/** The `sbff_circuit_state` gauge's value for each state. */
+export const CIRCUIT_GAUGE: Readonly<Record<CircuitState, number>> = { closed: 0, half_open: 1, open: 2 };
+
 /** A call may go ahead (`probe`: it is the one half-open trial), or must be answered at once. */
 export type CircuitAdmission = { admitted: true; probe: boolean } | { admitted: false; retryAfterMs: number };
 

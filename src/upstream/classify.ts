@@ -4,7 +4,7 @@ import type { CappedBody } from './read-body.js';
 import { redactJson, redactString } from './redact-key.js';
 import { parseRetryAfter } from './retry-after.js';
 import { vendorErrorSchema, vendorPageSchema, vendorTraceIdOf } from './schema.js';
-import type { UpstreamFailure, UpstreamPage } from './types.js';
+import type { UpstreamFailure, UpstreamPage } from './vendor-call.js';
 
 /** What one exchange with the vendor gave; `transient` failures may be retried once. */
 export type AttemptOutcome =

@@ -2,16 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Pool } from 'undici';
 
-import { traceparentFor } from '../http/trace.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import { createCircuitBreaker } from './circuit-breaker.js';
-import type { CircuitState } from './circuit-breaker.js';
+import { traceparentFor } from './traceparent.js';
+import type { Logger } from '../platform/logger.js';
+import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
+import type { Metrics } from '../platform/metrics.js';
+import { CIRCUIT_GAUGE, createCircuitBreaker } from './circuit-breaker.js';
 import type { AttemptOutcome } from './classify.js';
 import { redactString } from './redact-key.js';
 import { sendScansRequest } from './request.js';
 import type { ScansRequest } from './request.js';
-import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamResult } from './types.js';
+import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamResult } from './vendor-call.js';
 
 /** Options of the vendor client; the first seven come from Config (UPSTREAM_*, CIRCUIT_*). */
 export interface UpstreamClientOptions {
@@ -41,7 +41,6 @@ const RETRY_BACKOFF_MIN_MS = 50;
 const RETRY_BACKOFF_SPREAD_MS = 100;
 /** A retry with less time than this left would only turn a quick failure into a timeout. */
 const MIN_RETRY_BUDGET_MS = 100;
-const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 /** Headers the gateway itself sets; the key may not be configured to travel in one of them. */
 const RESERVED_HEADERS = new Set(['accept', 'traceparent', 'host', 'connection', 'content-length', 'cookie']);
 const W3C_TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
@@ -135,7 +134,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         logger.info({ circuit: state }, `upstream circuit ${state === 'closed' ? 'closed' : 'half-open'}`);
     },
   });
-  metrics.circuitState.set(0);
+  metrics.circuitState.set(CIRCUIT_GAUGE.closed);
 
   function headersFor(key: string, traceId: string): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -189,7 +188,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const admission = breaker.admit();
       if (!admission.admitted) {
         metrics.upstreamCalls.inc({ outcome: 'circuit_open' });
-        const retryAfterS = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+        const retryAfterS = retryAfterSeconds(admission.retryAfterMs);
         logger.debug(
           { traceId, kind: 'unavailable', reason: 'circuit_open', retryAfterS },
           'upstream circuit open',

@@ -5,14 +5,15 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { createAuditTrail } from '../../src/audit/trail.js';
+import { createAuditTrail } from '../../src/audit/durable-trail.js';
 import type { Deps } from '../../src/deps.js';
-import type { AppEnv } from '../../src/http/app-env.js';
+import type { SessionEnv } from '../../src/http/request-context.js';
 import { okSerialised } from '../../src/http/envelope.js';
 import { createErrorHandler } from '../../src/http/error-handler.js';
-import { ApiError, StoreUnavailableError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/http/errors.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
 import { auditScans } from '../../src/http/middleware/audit-scans.js';
-import { traceRequest } from '../../src/http/middleware/trace.js';
+import { traceRequest } from '../../src/http/middleware/trace-request.js';
 import { validate } from '../../src/http/validate.js';
 import type { Store } from '../../src/store/store.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -24,7 +25,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
  * the response when auditScans looks at it.
  */
 function buildApp(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<SessionEnv>();
   app.use(traceRequest({ trustProxyHops: 0, clock: deps.clock }));
   app.use(async (c, next) => {
     const user = deps.users.byUsername('alice');
@@ -34,7 +35,7 @@ function buildApp(deps: Deps) {
   });
   app.get(
     '/v1/accounts/:accountGroupId/signals/scans',
-    auditScans(deps),
+    auditScans({ audit: deps.audit, onError: createErrorHandler(deps.logger), clock: deps.clock }),
     validate(
       'query',
       z.object({ limit: z.string().regex(/^\d+$/).optional(), mode: z.string().optional() }).strict(),
@@ -43,10 +44,10 @@ function buildApp(deps: Deps) {
       const mode = c.req.query('mode');
       if (mode === 'forbidden') throw new ApiError('FORBIDDEN', 'no');
       if (mode === 'crash') throw new Error('bug');
-      const facts = c.get('facts');
-      facts.cache = 'HIT';
-      facts.itemCount = 2;
-      facts.upstreamTraceId = 'up-trace';
+      const report = c.get('report');
+      report.cache = 'HIT';
+      report.itemCount = 2;
+      report.upstreamTraceId = 'up-trace';
       c.header('X-Cache', 'HIT');
       return okSerialised(c, '{"items":[{"id":"s1"},{"id":"s2"}],"nextCursor":null,"hasMore":false}');
     },
@@ -57,7 +58,7 @@ function buildApp(deps: Deps) {
 
 describe('auditScans records what the client was answered', () => {
   let gw: TestGateway;
-  let app: Hono<AppEnv>;
+  let app: Hono<SessionEnv>;
 
   beforeAll(async () => {
     gw = await startGateway({ upstreamUrl: 'http://127.0.0.1:9' });

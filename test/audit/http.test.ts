@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { StoreUnavailableError } from '../../src/http/errors.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';

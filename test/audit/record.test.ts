@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText, MAX_FIELD_CHARS } from '../../src/audit/clean-text.js';
 import { AuditRecordSchema, buildAuditRecord } from '../../src/audit/record.js';
-import type { AuditInput } from '../../src/audit/types.js';
+import type { AuditInput } from '../../src/audit/audit-trail.js';
 
 const input = (over: Partial<AuditInput> = {}): AuditInput => ({
   event: 'scans.list',

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/http/errors.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { DEFAULT_USERS, writeUsersFile } from '../helpers/gateway.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAuditLog } from '../../src/audit/query.js';
 import type { AuditRecord } from '../../src/audit/record.js';
-import type { AuditFilter } from '../../src/audit/types.js';
+import type { AuditFilter } from '../../src/audit/audit-trail.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
@@ -39,7 +39,7 @@ async function walk(h: TrailHarness, filter: Omit<AuditFilter, 'limit' | 'cursor
   for (let pages = 0; pages < 100; pages += 1) {
     const page = await h.trail.query({ ...filter, limit, ...(cursor ? { cursor } : {}) });
     expect(page.items.length).toBeLessThanOrEqual(limit);
-    seen.push(...(page.items as AuditRecord[]));
+    seen.push(...page.items);
     if (!page.hasMore) {
       expect(page.nextCursor).toBeNull();
       return seen;

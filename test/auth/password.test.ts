@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher, hashPassword } from '../../src/auth/password.js';
 import { parseScryptHash, PRODUCTION_PARAMS } from '../../src/auth/scrypt-format.js';
-import type { User } from '../../src/auth/types.js';
+import type { User } from '../../src/auth/identity.js';
 
 const CHEAP = { logN: 10, r: 8, p: 1 };
 

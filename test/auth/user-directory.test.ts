@@ -42,7 +42,6 @@ describe('the users file', () => {
     const dir = loadUserDirectory(
       usersFile({ users: [user(), user({ id: 'u_b', username: 'Bob', roles: ['auditor'] })] }),
     );
-    expect(dir.loaded).toBe(true);
     expect(dir.byUsername('alice')?.id).toBe('u_alice');
     expect(dir.byUsername('Bob')?.roles).toEqual(['auditor']);
     expect(dir.byUsername('bob')).toBeUndefined();

@@ -1,8 +1,9 @@
-import { createBackgroundTasks, type BackgroundTasks } from '../../src/background.js';
+import { createBackgroundTasks, type BackgroundTasks } from '../../src/platform/background-tasks.js';
 import { createScanPages } from '../../src/cache/scan-pages.js';
-import type { PageOutcome, PageRequest, ScanPages } from '../../src/cache/types.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
-import type { UpstreamBudget } from '../../src/ratelimit/types.js';
+import type { PageOutcome, PageRequest, ScanPages } from '../../src/cache/page-request.js';
+import { createVendorLoader } from '../../src/scans/list-scans.js';
+import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
+import type { UpstreamBudget } from '../../src/ratelimit/limit-results.js';
 import { createUpstreamBudget } from '../../src/ratelimit/upstream-budget.js';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
@@ -10,7 +11,7 @@ import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
-import type { ScanQuery, UpstreamClient } from '../../src/upstream/types.js';
+import type { ScanQuery, UpstreamClient, UpstreamFailure } from '../../src/upstream/vendor-call.js';
 import { captureLogs } from '../helpers/gateway.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
@@ -39,7 +40,7 @@ export interface Instance {
   metrics: Metrics;
   tracker: BackgroundTasks;
   logs: ReturnType<typeof captureLogs>;
-  get(query: ScanQuery, extra?: Partial<PageRequest>): Promise<PageOutcome>;
+  get(query: ScanQuery, extra?: Partial<PageRequest<UpstreamFailure>>): Promise<PageOutcome<UpstreamFailure>>;
 }
 
 /**
@@ -112,18 +113,15 @@ export function createHarness(kind: StoreKind, sim: RunningSimulator): Harness {
       const pages = createScanPages({
         store,
         keys,
-        upstream,
-        budget,
         ttlS: options.ttlS ?? 30,
         staleS: options.staleS ?? 300,
         tracker,
         logger: logs.logger,
         metrics,
         clock: now,
-        upstreamTimeoutMs,
-        maxWaitMs,
-        ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
+        lockTtlMs: options.lockTtlMs ?? 2 * (upstreamTimeoutMs + maxWaitMs) + 1000,
       });
+      const loaderFor = createVendorLoader({ budget, upstream, maxWaitMs });
       let seq = 0;
       const instance: Instance = {
         pages,
@@ -135,7 +133,8 @@ export function createHarness(kind: StoreKind, sim: RunningSimulator): Harness {
         logs,
         get(query, extra = {}) {
           seq += 1;
-          return pages.get({ query, bypass: false, traceId: `trace-${seq}`, ...extra });
+          const traceId = `trace-${seq}`;
+          return pages.get({ query, bypass: false, traceId, load: loaderFor(query, traceId), ...extra });
         },
       };
       instances.push(instance);

@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodePageEntry } from '../../src/cache/page-entry.js';
 import { pageId } from '../../src/cache/page-key.js';
-import type { PageOutcome } from '../../src/cache/types.js';
+import type { PageOutcome } from '../../src/cache/page-request.js';
+import type { UpstreamFailure } from '../../src/upstream/vendor-call.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { counterValue, createHarness, type Harness, type StoreKind } from './scan-pages-fixture.js';
 
 const page = { accountGroupId: 'grp_a', limit: 5 };
 
-function okPage(outcome: PageOutcome) {
+function okPage(outcome: PageOutcome<UpstreamFailure>) {
   if (!outcome.ok) throw new Error(`expected a page, got ${JSON.stringify(outcome)}`);
   return outcome.page;
 }

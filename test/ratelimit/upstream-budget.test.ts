@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PageOutcome } from '../../src/cache/types.js';
-import type { ScanQuery } from '../../src/upstream/types.js';
+import type { PageOutcome } from '../../src/cache/page-request.js';
+import type { UpstreamFailure } from '../../src/upstream/vendor-call.js';
+import type { ScanQuery } from '../../src/upstream/vendor-call.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { SlotReservation, Store } from '../../src/store/store.js';
@@ -17,7 +18,7 @@ import {
 const page = (n: number): ScanQuery => ({ accountGroupId: 'grp_a', limit: n });
 const pages = (n: number) => Array.from({ length: n }, (_, i) => page(i + 1));
 
-const everyOk = (outcomes: PageOutcome[]) => outcomes.every((o) => o.ok);
+const everyOk = (outcomes: PageOutcome<UpstreamFailure>[]) => outcomes.every((o) => o.ok);
 
 describe('the shared upstream budget', () => {
   let sim: RunningSimulator;

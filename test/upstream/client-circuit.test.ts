@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { UpstreamResult } from '../../src/upstream/types.js';
+import type { UpstreamResult } from '../../src/upstream/vendor-call.js';
 import { freePort } from '../helpers/redis.js';
 import { TRACE_ID, useSimulatorClients } from './fixture.js';
 import type { TestClient } from './fixture.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSimulator } from '../../src/simulator/simulator.js';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
-import type { UpstreamResult } from '../../src/upstream/types.js';
+import type { UpstreamResult } from '../../src/upstream/vendor-call.js';
 import { answerJson, makeClient, startScriptedServer, TRACE_ID } from './fixture.js';
 import type { ScriptedServer, TestClient } from './fixture.js';
 

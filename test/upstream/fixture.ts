@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
-import type { UpstreamClient } from '../../src/upstream/types.js';
+import type { UpstreamClient } from '../../src/upstream/vendor-call.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { captureLogs } from '../helpers/gateway.js';

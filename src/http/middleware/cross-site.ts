@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import type { Deps } from '../../deps.js';
-import type { AppEnv } from '../app-env.js';
+import type { AppEnv } from '../request-context.js';
 import { ApiError } from '../errors.js';
 
 /**
- * CONTRACT §5 cross-site rule, before any work (no session lookup, no rate token, no upstream
+ * The cross-site rule, before any work (no session lookup, no rate token, no upstream
  * call): a request whose `Origin` is present and neither listed in CORS_ORIGINS nor this host
  * itself, or that a browser marks `Sec-Fetch-Site: cross-site` without such an Origin, is 403
  * CSRF_FAILED. `Origin: null` (sandboxed frames, file:) is never allowed.
@@ -17,8 +16,11 @@ import { ApiError } from '../errors.js';
  * Listed origins get CORS with credentials from Hono's own middleware (which also answers their
  * preflights with 204); nobody else gets any CORS header.
  */
-export function crossSiteProtection(deps: Deps): MiddlewareHandler<AppEnv> {
-  const allowed = new Set(deps.config.corsOrigins);
+export function crossSiteProtection(options: {
+  /** CORS_ORIGINS: the other origins whose pages may call with the user's cookie. */
+  corsOrigins: readonly string[];
+}): MiddlewareHandler<AppEnv> {
+  const allowed = new Set(options.corsOrigins);
   const grantCors = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     credentials: true,

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../app-env.js';
+import type { AppEnv } from '../request-context.js';
 
 /**
  * The headers of every response: an API answer is never cached by a browser or proxy, never

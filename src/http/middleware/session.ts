@@ -1,41 +1,14 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
-import type { Config } from '../../config.js';
-import type { Deps } from '../../deps.js';
-import type { AppEnv } from '../app-env.js';
+import { createMiddleware } from 'hono/factory';
+import type { SessionService, UserDirectory } from '../../auth/identity.js';
 import { ApiError } from '../errors.js';
+import type { SessionEnv } from '../request-context.js';
+import type { SessionCookie } from '../session-cookie.js';
 
-const COOKIE = 'sbff_session';
-
-/** `__Host-sbff_session` when Secure (bound to this host, Path=/, no Domain), else `sbff_session`. */
-export function sessionCookieName(cookie: Config['cookie']): string {
-  return cookie.secure ? `__Host-${COOKIE}` : COOKIE;
-}
-
-function cookieOptions(config: Config, maxAgeS: number): CookieOptions {
-  const base: CookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: config.cookie.sameSite,
-    secure: config.cookie.secure,
-    maxAge: maxAgeS,
-  };
-  return config.cookie.secure ? { ...base, prefix: 'host' } : base;
-}
-
-/** The session token the request carries, if any (not yet checked against the store). */
-export function readSessionCookie(c: Context<AppEnv>, config: Config): string | undefined {
-  return getCookie(c, COOKIE, config.cookie.secure ? 'host' : undefined);
-}
-
-/** Max-Age is the absolute lifetime: the browser may forget it sooner, the store decides anyway. */
-export function setSessionCookie(c: Context<AppEnv>, config: Config, token: string): void {
-  setCookie(c, COOKIE, token, cookieOptions(config, config.session.absoluteS));
-}
-
-export function clearSessionCookie(c: Context<AppEnv>, config: Config): void {
-  deleteCookie(c, COOKIE, cookieOptions(config, 0));
+export interface RequireSessionOptions {
+  cookie: SessionCookie;
+  sessions: SessionService;
+  /** The current users file: authorization is read from it on every request, never frozen. */
+  users: UserDirectory;
 }
 
 const unauthenticated = () => new ApiError('UNAUTHENTICATED', 'Log in first: no valid session.');
@@ -44,21 +17,23 @@ const unauthenticated = () => new ApiError('UNAUTHENTICATED', 'Log in first: no 
  * Resolves the session cookie and the user behind it from the CURRENT users file, so a user or a
  * group removed on SIGHUP is gone on the next request. A missing, malformed or dead session is
  * 401; a store outage propagates as StoreUnavailableError and becomes 503 — never 401, which
- * would make frontends log everyone out.
+ * would make frontends log everyone out. Routes behind it may read `user` and `session`.
  */
-export function requireSession(deps: Deps): MiddlewareHandler<AppEnv> {
-  return async function requireSession(c, next) {
-    const token = readSessionCookie(c, deps.config);
+export function requireSession(options: RequireSessionOptions) {
+  const { cookie, sessions, users } = options;
+  return createMiddleware<SessionEnv>(async function requireSession(c, next) {
+    const token = cookie.read(c);
     if (token === undefined || token === '') throw unauthenticated();
-    const resolved = await deps.sessions.resolve(token);
+    const resolved = await sessions.resolve(token);
     if (resolved === null) throw unauthenticated();
-    const user = deps.users.byId(resolved.record.userId);
+    const user = users.byId(resolved.record.userId);
     if (user === undefined) {
-      await deps.sessions.destroy(token);
+      await sessions.destroy(token);
       throw unauthenticated();
     }
     c.set('user', user);
     c.set('session', { ...resolved, token });
+    c.get('report').userId = user.id;
     await next();
-  };
+  });
 }

@@ -1,14 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { AUDIT_EVENTS } from '../../audit/record.js';
-import type { Deps } from '../../deps.js';
-import type { AppEnv } from '../app-env.js';
+import { AUDIT_EVENTS } from '../../audit/audit-trail.js';
+import type { AuditTrail } from '../../audit/audit-trail.js';
+import { requireRole, ROLES } from '../../auth/access.js';
 import { ok } from '../envelope.js';
-import { ApiError } from '../errors.js';
-import { requireSession } from '../middleware/session.js';
+import type { SessionEnv } from '../request-context.js';
 import { validate } from '../validate.js';
-
-export const AUDITOR_ROLE = 'auditor';
 
 const single = (message: string) => z.string({ message: `${message} (given once)` });
 const isoTime = single('must be an ISO 8601 time')
@@ -42,19 +39,16 @@ export const auditQuerySchema = z
   });
 
 /** GET /admin/audit — the audit trail, newest first, for role `auditor`. Not itself audited. */
-export function auditRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.get(
+export function auditRoutes(options: { session: MiddlewareHandler<SessionEnv>; audit: AuditTrail }) {
+  const mayReadAudit = requireRole(ROLES.auditor, 'Reading the audit trail');
+  return new Hono<SessionEnv>().get(
     '/admin/audit',
-    requireSession(deps),
-    async (c, next) => {
-      if (!c.get('user').roles.includes(AUDITOR_ROLE)) {
-        throw new ApiError('FORBIDDEN', 'Reading the audit trail needs the auditor role.');
-      }
+    options.session,
+    async function requireAuditor(c, next) {
+      mayReadAudit(c.get('user'));
       await next();
     },
     validate('query', auditQuerySchema),
-    async (c) => ok(c, await deps.audit.query(c.req.valid('query'))),
+    async (c) => ok(c, await options.audit.query(c.req.valid('query'))),
   );
-  return app;
 }

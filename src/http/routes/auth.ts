@@ -1,23 +1,20 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AuditEventName } from '../../audit/types.js';
+import type { AuditTrail } from '../../audit/audit-trail.js';
 import { csrfTokenMatches } from '../../auth/csrf.js';
-import { verifyLogin } from '../../auth/login.js';
+import type { ResolvedSession, SessionService, User, UserDirectory } from '../../auth/identity.js';
+import { verifyLogin, type LoginServices } from '../../auth/login.js';
 import { MAX_PASSWORD_BYTES } from '../../auth/password-input.js';
-import type { ResolvedSession, User } from '../../auth/types.js';
-import type { Deps } from '../../deps.js';
-import type { AppEnv } from '../app-env.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { requestAuditInput } from '../audit-input.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
-import {
-  clearSessionCookie,
-  readSessionCookie,
-  requireSession,
-  setSessionCookie,
-} from '../middleware/session.js';
+import type { AppEnv, SessionEnv } from '../request-context.js';
+import type { SessionCookie } from '../session-cookie.js';
+import { invalidInput } from '../validate.js';
 
-/** Refused before any hashing (CONTRACT §5). */
+/** Refused before any hashing. */
 const MAX_FIELD_BYTES = MAX_PASSWORD_BYTES;
 /** Enough of a typed username for the audit trail, which escapes and caps it again. */
 const AUDIT_USERNAME_CHARS = 256;
@@ -30,30 +27,47 @@ const field = z
 /** Strict: any other key, `__proto__` and `constructor` included, is a 400 and changes nothing. */
 const loginSchema = z.strictObject({ username: field, password: field });
 
-/** POST /auth/login, GET /auth/session, POST /auth/logout (CONTRACT §5). */
-export function authRoutes(deps: Deps) {
+export interface AuthRoutesOptions extends LoginServices {
+  session: MiddlewareHandler<SessionEnv>;
+  cookie: SessionCookie;
+  sessions: SessionService;
+  users: UserDirectory;
+  audit: AuditTrail;
+  metrics: Metrics;
+  clock: () => number;
+}
+
+interface Actor {
+  userId: string | null;
+  username: string;
+}
+
+/** POST /auth/login, GET /auth/session, POST /auth/logout. */
+export function authRoutes(options: AuthRoutesOptions) {
+  const { cookie, sessions, users, metrics } = options;
   const app = new Hono<AppEnv>();
-  const audit = (
-    c: Context<AppEnv>,
-    event: AuditEventName,
+  const audit = <E extends AppEnv>(
+    c: Context<E>,
+    event: 'auth.login' | 'auth.login_failed' | 'auth.logout',
     actor: Actor,
-    status: number,
-    code: string | null,
+    error?: ApiError,
   ) =>
-    deps.audit.record({
-      event,
-      traceId: c.get('traceId'),
-      actor: { userId: actor.userId, username: actor.username.slice(0, AUDIT_USERNAME_CHARS) },
-      accountGroupId: null,
-      query: null,
-      outcome: { status, code, cache: null, itemCount: null, upstreamTraceId: null },
-      client: { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null },
-      durationMs: Math.max(0, deps.clock() - c.get('startedAt')),
-    });
+    options.audit.record(
+      requestAuditInput(
+        c,
+        event,
+        {
+          actor: { userId: actor.userId, username: actor.username.slice(0, AUDIT_USERNAME_CHARS) },
+          status: error?.status ?? 200,
+          code: error?.code ?? null,
+        },
+        options.clock(),
+      ),
+    );
 
   app.post('/auth/login', async (c) => {
     const { username, password } = await readCredentials(c);
-    const result = await verifyLogin(deps, { username, password, ip: c.get('clientIp') });
+    const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
     if (!result.ok) {
       const error =
         result.reason === 'throttled'
@@ -61,51 +75,49 @@ export function authRoutes(deps: Deps) {
               retryAfterS: result.retryAfterS,
             })
           : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
-      deps.metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
-      const userId = deps.users.byUsername(username)?.id ?? null;
-      await audit(c, 'auth.login_failed', { userId, username }, error.status, error.code);
+      metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
+      const userId = users.byUsername(username)?.id ?? null;
+      await audit(c, 'auth.login_failed', { userId, username }, error);
       throw error;
     }
 
     // A new id at every login (no fixation); the session the browser came with ends here.
-    const previous = readSessionCookie(c, deps.config);
-    if (previous !== undefined && previous !== '') await deps.sessions.destroy(previous);
-    const session = await deps.sessions.create(result.user.id);
+    const previous = cookie.read(c);
+    if (previous !== undefined && previous !== '') await sessions.destroy(previous);
+    const session = await sessions.create(result.user.id);
     try {
-      await audit(c, 'auth.login', { userId: result.user.id, username: result.user.username }, 200, null);
+      await audit(c, 'auth.login', { userId: result.user.id, username: result.user.username });
     } catch (error) {
       // Unaudited, the login must not stand.
-      await deps.sessions.destroy(session.token).catch(() => undefined);
+      await sessions.destroy(session.token).catch(() => undefined);
       throw error;
     }
-    setSessionCookie(c, deps.config, session.token);
-    deps.metrics.logins.inc({ result: 'success' });
+    cookie.set(c, session.token);
+    metrics.logins.inc({ result: 'success' });
     return ok(c, sessionData(result.user, session));
   });
 
-  app.get('/auth/session', requireSession(deps), (c) => ok(c, sessionData(c.get('user'), c.get('session'))));
+  const withSession = new Hono<SessionEnv>();
+  withSession.get('/auth/session', options.session, (c) =>
+    ok(c, sessionData(c.get('user'), c.get('session'))),
+  );
 
-  app.post('/auth/logout', requireSession(deps), async (c) => {
+  withSession.post('/auth/logout', options.session, async (c) => {
     const user = c.get('user');
     const session = c.get('session');
     const actor = { userId: user.id, username: user.username };
     if (!csrfTokenMatches(c.req.header('x-csrf-token'), session.record.csrfToken)) {
       const error = new ApiError('CSRF_FAILED', 'Send the X-CSRF-Token header with the token from login.');
-      await audit(c, 'auth.logout', actor, error.status, error.code);
+      await audit(c, 'auth.logout', actor, error);
       throw error;
     }
-    await deps.sessions.destroy(session.token);
-    await audit(c, 'auth.logout', actor, 200, null);
-    clearSessionCookie(c, deps.config);
+    await sessions.destroy(session.token);
+    await audit(c, 'auth.logout', actor);
+    cookie.clear(c);
     return ok(c, { loggedOut: true });
   });
 
-  return app;
-}
-
-interface Actor {
-  userId: string | null;
-  username: string;
+  return app.route('/', withSession);
 }
 
 /** The `data` of login and of GET /auth/session: groups and roles from the current users file. */
@@ -132,16 +144,6 @@ async function readCredentials(c: Context<AppEnv>): Promise<z.infer<typeof login
     throw new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON.');
   }
   const parsed = loginSchema.safeParse(body);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({
-      field: issue.code === 'unrecognized_keys' ? issue.keys.join(',') : issue.path.join('.') || 'body',
-      message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
-    }));
-    throw new ApiError(
-      'VALIDATION_ERROR',
-      `Invalid body: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
-      { details },
-    );
-  }
+  if (!parsed.success) throw invalidInput(parsed.error, 'body', 'field');
   return parsed.data;
 }

@@ -1,25 +1,35 @@
 import { Hono } from 'hono';
-import type { Deps } from '../../deps.js';
-import type { AppEnv } from '../app-env.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { CIRCUIT_GAUGE, type CircuitState } from '../../upstream/circuit-breaker.js';
+import { socketAddress } from '../client-address.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
-import { socketAddress } from '../middleware/trace.js';
+import type { AppEnv } from '../request-context.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
+export interface OpsRoutesOptions {
+  /** Rejects when the store is unreachable. */
+  pingStore: () => Promise<void>;
+  /** Set on SIGTERM: readiness says 503 so load balancers stop sending traffic. */
+  lifecycle: { readonly draining: boolean };
+  metrics: Metrics;
+  circuitState: () => CircuitState;
+  /** METRICS_TOKEN: a bearer token for /metrics; without it, only direct loopback callers. */
+  metricsToken: string | undefined;
+}
+
 /** Liveness, readiness and metrics: no session, no audit. */
-export function opsRoutes(deps: Deps) {
+export function opsRoutes(options: OpsRoutesOptions) {
+  const { metrics } = options;
   const app = new Hono<AppEnv>();
 
   app.get('/healthz', (c) => ok(c, { status: 'ok' }));
 
+  // The users file needs no check here: a bad one stops start-up, and a bad reload keeps the last.
   app.get('/readyz', async (c) => {
-    const checks = {
-      store: await storeReachable(deps),
-      users: deps.users.loaded,
-      draining: deps.lifecycle.draining,
-    };
-    if (!checks.store || !checks.users || checks.draining) {
+    const checks = { store: await reachable(options.pingStore), draining: options.lifecycle.draining };
+    if (!checks.store || checks.draining) {
       throw new ApiError('SERVICE_UNAVAILABLE', 'Not ready.', { details: checks, retryAfterS: 1 });
     }
     return ok(c, { status: 'ready', ...checks });
@@ -28,7 +38,7 @@ export function opsRoutes(deps: Deps) {
   // Metrics reveal traffic shape, so they are not public: a bearer METRICS_TOKEN when set,
   // otherwise only direct loopback callers that did not come through a proxy.
   app.get('/metrics', async (c) => {
-    const token = deps.config.metricsToken;
+    const token = options.metricsToken;
     const allowed =
       token !== undefined
         ? c.req.header('authorization') === `Bearer ${token}`
@@ -36,17 +46,18 @@ export function opsRoutes(deps: Deps) {
           c.req.header('x-forwarded-for') === undefined &&
           c.req.header('forwarded') === undefined;
     if (!allowed) throw new ApiError('FORBIDDEN', 'Metrics need METRICS_TOKEN or a loopback caller.');
-    deps.metrics.circuitState.set({ closed: 0, half_open: 1, open: 2 }[deps.upstream.circuitState()]);
-    c.header('Content-Type', deps.metrics.registry.contentType);
-    return c.body(await deps.metrics.registry.metrics());
+    // The breaker turns half-open by time, not by an event: read it now.
+    metrics.circuitState.set(CIRCUIT_GAUGE[options.circuitState()]);
+    c.header('Content-Type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
   });
 
   return app;
 }
 
-async function storeReachable(deps: Deps): Promise<boolean> {
+async function reachable(ping: () => Promise<void>): Promise<boolean> {
   try {
-    await deps.store.ping();
+    await ping();
     return true;
   } catch {
     return false;

@@ -1,16 +1,15 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
-import { failureToApiError } from '../../upstream/outcome.js';
-import type { AppEnv } from '../app-env.js';
+import { ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE } from '../../platform/account-group-id.js';
+import type { ListScans } from '../../scans/list-scans.js';
 import { okSerialised } from '../envelope.js';
 import { ApiError } from '../errors.js';
-import { requireSession } from '../middleware/session.js';
-import { auditScans } from '../middleware/audit-scans.js';
-import { limitPerUser } from '../middleware/user-limit.js';
+import type { createRateLimitHeaders } from '../rate-limit-headers.js';
+import type { SessionEnv } from '../request-context.js';
+import { failureToApiError } from '../upstream-errors.js';
 import { validate } from '../validate.js';
 
-export const GROUP_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const SCANS_PATH = '/v1/accounts/:accountGroupId/signals/scans';
 
 /** A repeated parameter arrives as an array and fails `z.string()`; unknown ones fail `strict`. */
 export function scansQuerySchema(maxPageLimit: number) {
@@ -35,51 +34,64 @@ export function scansQuerySchema(maxPageLimit: number) {
     .strict();
 }
 
-const paramSchema = z.object({
-  accountGroupId: z.string().regex(GROUP_ID, 'must be 1-64 letters, digits, _ or -'),
-});
+const paramSchema = z.object({ accountGroupId: z.string().regex(ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE) });
 
-/** GET /v1/accounts/:accountGroupId/signals/scans — the one upstream route. */
-export function scansRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.get(
-    '/v1/accounts/:accountGroupId/signals/scans',
-    requireSession(deps),
-    auditScans(deps),
+const NO_CACHE = /(^|,)\s*no-cache\s*(,|$)/i;
+
+export interface ScansRoutesOptions {
+  /** requireSession: the user behind the cookie. */
+  session: MiddlewareHandler<SessionEnv>;
+  /** Records every answer of the chain after it, refusals included. */
+  audit: MiddlewareHandler<SessionEnv>;
+  listScans: ListScans;
+  rateLimitHeaders: ReturnType<typeof createRateLimitHeaders>;
+  maxPageLimit: number;
+}
+
+/**
+ * GET /v1/accounts/:accountGroupId/signals/scans. The order is the point: a session first, then
+ * the audit (so validation and access refusals are recorded too), then validation, then the use
+ * case (access → per-user limit → cache → shared budget → vendor).
+ */
+export function scansRoutes(options: ScansRoutesOptions) {
+  const { listScans, rateLimitHeaders } = options;
+  return new Hono<SessionEnv>().get(
+    SCANS_PATH,
+    options.session,
+    options.audit,
     validate('param', paramSchema),
-    validate('query', scansQuerySchema(deps.config.maxPageLimit)),
-    async (c, next) => {
-      // Access before anything else: no cache read, no token, no upstream call for a group the
-      // user may not see. Unknown groups get the same answer as forbidden ones.
-      const { accountGroupId } = c.req.valid('param');
-      if (!c.get('user').accountGroups.includes(accountGroupId)) {
-        throw new ApiError('FORBIDDEN', 'You may not list scans of this account group.');
-      }
-      await next();
-    },
-    limitPerUser(deps),
+    validate('query', scansQuerySchema(options.maxPageLimit)),
     async (c) => {
-      const { accountGroupId } = c.req.valid('param');
-      const query = c.req.valid('query');
-      const outcome = await deps.pages.get({
-        query: { accountGroupId, ...query },
-        bypass: /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? ''),
+      const query = { ...c.req.valid('param'), ...c.req.valid('query') };
+      const report = c.get('report');
+      report.accountGroupId = query.accountGroupId;
+      const result = await listScans({
+        user: c.get('user'),
+        query,
+        bypass: NO_CACHE.test(c.req.header('cache-control') ?? ''),
         traceId: c.get('traceId'),
         signal: c.req.raw.signal,
       });
-      const facts = c.get('facts');
-      facts.cache = outcome.cache;
-      if (outcome.upstreamMs !== undefined) facts.upstreamMs = outcome.upstreamMs;
-      c.header('X-Cache', outcome.cache);
-      c.header('Cache-Control', 'private, no-store');
-      if (!outcome.ok) {
-        if (outcome.upstreamTraceId !== undefined) facts.upstreamTraceId = outcome.upstreamTraceId;
-        throw failureToApiError(outcome.failure);
+      const headers = rateLimitHeaders(result.userLimit);
+      if (result.kind === 'user_limited') {
+        throw new ApiError('RATE_LIMITED', 'Too many requests from this user; retry later.', {
+          retryAfterS: result.userLimit.retryAfterS,
+          details: { limit: 'user' },
+          headers,
+        });
       }
-      facts.itemCount = outcome.page.itemCount;
-      if (outcome.page.upstreamTraceId !== undefined) facts.upstreamTraceId = outcome.page.upstreamTraceId;
-      return okSerialised(c, outcome.page.dataJson);
+      report.cache = result.cache;
+      if (result.upstreamMs !== undefined) report.upstreamMs = result.upstreamMs;
+      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+      c.header('X-Cache', result.cache);
+      c.header('Cache-Control', 'private, no-store');
+      if (result.kind === 'upstream_failure') {
+        if (result.upstreamTraceId !== undefined) report.upstreamTraceId = result.upstreamTraceId;
+        throw failureToApiError(result.failure);
+      }
+      report.itemCount = result.page.itemCount;
+      if (result.page.upstreamTraceId !== undefined) report.upstreamTraceId = result.page.upstreamTraceId;
+      return okSerialised(c, result.page.dataJson);
     },
   );
-  return app;
 }

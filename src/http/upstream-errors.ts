@@ -1,5 +1,5 @@
-import { ApiError } from '../http/errors.js';
-import type { UpstreamFailure } from './types.js';
+import { ApiError } from './errors.js';
+import type { UpstreamFailure } from '../upstream/vendor-call.js';
 
 /**
  * CONTRACT §6: what the frontend sees for each upstream failure. The vendor rejecting the

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
-import type { AppEnv } from './http/app-env.js';
+import type { AppEnv } from './request-context.js';
 
 export interface RunningServer {
   url: string;

@@ -1,4 +1,8 @@
-export type AuditEventName = 'scans.list' | 'auth.login' | 'auth.login_failed' | 'auth.logout';
+import type { AuditRecord } from './record.js';
+
+/** Every event the trail records, named `{entity}.{verb}`. */
+export const AUDIT_EVENTS = ['scans.list', 'auth.login', 'auth.login_failed', 'auth.logout'] as const;
+export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 /** What a route knows of a request; the trail adds id and `at`, escapes and caps every string. */
 export interface AuditInput {
@@ -29,7 +33,7 @@ export interface AuditFilter {
 }
 
 export interface AuditPage {
-  items: unknown[];
+  items: AuditRecord[];
   nextCursor: string | null;
   hasMore: boolean;
 }

@@ -1,7 +1,8 @@
 import { V7Generator } from 'uuidv7';
-import type { BackgroundTasks } from '../background.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import type { BackgroundTasks } from '../platform/background-tasks.js';
+import { createLogThrottle } from '../platform/log-throttle.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { queryAuditLog } from './query.js';
@@ -9,7 +10,7 @@ import { buildAuditRecord, type AuditRecord } from './record.js';
 import { createSpoolDelivery } from './spool-delivery.js';
 import { createSpool } from './spool.js';
 import { createStreamWriter } from './stream-writer.js';
-import { AuditUnavailableError, type AuditTrail } from './types.js';
+import { AuditUnavailableError, type AuditTrail } from './audit-trail.js';
 
 export interface AuditTrailOptions {
   store: Store;
@@ -52,7 +53,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     clock,
     ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
   });
-  let lastSpoolWarning = -Infinity;
+  const mayWarn = createLogThrottle();
 
   async function durable(record: AuditRecord): Promise<'stream' | 'spool'> {
     try {
@@ -60,8 +61,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       return 'stream';
     } catch (error) {
       metrics.storeErrors.inc({ subsystem: 'audit' });
-      if (clock() - lastSpoolWarning > 5000) {
-        lastSpoolWarning = clock();
+      if (mayWarn()) {
         logger.warn({ err: error }, 'audit stream unreachable: spooling records locally');
       }
     }

@@ -10,7 +10,6 @@ export interface User {
 export interface UserDirectory {
   byId(id: string): User | undefined;
   byUsername(username: string): User | undefined;
-  readonly loaded: boolean;
   /** Re-reads the file atomically: a bad file keeps the current users and returns its problems. */
   reload(): { ok: true; count: number } | { ok: false; problems: string[] };
 }

@@ -7,8 +7,3 @@ import { randomUUID } from 'node:crypto';
 export function newTraceId(): string {
   return randomUUID().replaceAll('-', '');
 }
-
-/** `traceparent` for the upstream call: our trace id, a fresh span id, sampled. */
-export function traceparentFor(traceId: string): string {
-  return `00-${traceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
-}

@@ -1,0 +1,35 @@
+import type { ResolvedSession, User } from '../auth/identity.js';
+import type { CacheStatus } from '../cache/page-request.js';
+import type { ErrorCode } from './errors.js';
+
+/**
+ * What one request did, filled in as it goes: the request log line and the audit record are
+ * written from it once the answer is known.
+ */
+export interface RequestReport {
+  userId?: string;
+  accountGroupId?: string;
+  cache?: CacheStatus;
+  itemCount?: number;
+  upstreamTraceId?: string;
+  upstreamMs?: number;
+  errorCode?: ErrorCode;
+}
+
+/** What every request carries, from the first middleware on. */
+export interface AppEnv {
+  Variables: {
+    traceId: string;
+    startedAt: number;
+    clientIp: string;
+    report: RequestReport;
+  };
+}
+
+/** What a route behind requireSession may read besides: the user and the session of the cookie. */
+export interface SessionEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & {
+    user: User;
+    session: ResolvedSession & { token: string };
+  };
+}

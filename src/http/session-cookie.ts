@@ -1,0 +1,41 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
+
+const NAME = 'sbff_session';
+
+export interface SessionCookieOptions {
+  /** COOKIE_SECURE: `Secure` and the `__Host-` prefix (bound to this host, Path=/, no Domain). */
+  secure: boolean;
+  /** COOKIE_SAMESITE @default 'Strict' */
+  sameSite: 'Strict' | 'Lax';
+  /** Max-Age: the absolute lifetime. The browser may forget it sooner; the store decides anyway. */
+  maxAgeS: number;
+}
+
+/** The session cookie: `__Host-sbff_session` when Secure, else `sbff_session`; HttpOnly always. */
+export interface SessionCookie {
+  /** The token the request carries, if any (not yet checked against the store). */
+  read(c: Context): string | undefined;
+  set(c: Context, token: string): void;
+  clear(c: Context): void;
+}
+
+export function createSessionCookie(options: SessionCookieOptions): SessionCookie {
+  const prefix = options.secure ? 'host' : undefined;
+  const attributes = (maxAge: number): CookieOptions => {
+    const base: CookieOptions = {
+      path: '/',
+      httpOnly: true,
+      sameSite: options.sameSite,
+      secure: options.secure,
+      maxAge,
+    };
+    return options.secure ? { ...base, prefix: 'host' } : base;
+  };
+  return {
+    read: (c) => getCookie(c, NAME, prefix),
+    set: (c, token) => setCookie(c, NAME, token, attributes(options.maxAgeS)),
+    clear: (c) => deleteCookie(c, NAME, attributes(0)),
+  };
+}

@@ -1,0 +1,46 @@
+import type { SlotBudget, SlotReservation } from './store.js';
+
+/**
+ * GCRA, the one rate rule of every budget, on the TypeScript side (the Redis scripts in
+ * redis-scripts.ts run the same arithmetic on Redis's clock). The state is the budget's
+ * theoretical arrival time `tat` (ms): at or before now, the whole burst is available.
+ */
+
+/** How far ahead of now `tat` may run: a burst's worth of intervals. */
+export function gcraTolerance(budget: SlotBudget): number {
+  return (budget.burst - 1) * budget.intervalMs;
+}
+
+/** The slot at most `maxWaitMs` away, and the new `tat` when it is granted. */
+export function reserveGcraSlot(
+  tat: number,
+  now: number,
+  budget: SlotBudget & { maxWaitMs: number },
+): { reservation: SlotReservation; nextTat: number | undefined } {
+  const base = Math.max(tat, now);
+  const waitMs = Math.max(0, base - gcraTolerance(budget) - now);
+  if (waitMs > budget.maxWaitMs)
+    return { reservation: { granted: false, retryAfterMs: waitMs }, nextTat: undefined };
+  return { reservation: { granted: true, waitMs }, nextTat: base + budget.intervalMs };
+}
+
+/** `tat` pushed so that no slot is free before `pauseMs` from now (a vendor 429). */
+export function pausedGcraTat(tat: number, now: number, budget: SlotBudget & { pauseMs: number }): number {
+  return Math.max(tat, now + budget.pauseMs + gcraTolerance(budget));
+}
+
+/**
+ * What is left of the burst at `now` and how long until all of it is back: advisory figures for
+ * RateLimit headers. `slackMs` absorbs a small disagreement between the clock that set `tat` and
+ * `now`'s, so a request is never reported one short of what is really left.
+ */
+export function gcraHeadroom(
+  tat: number,
+  now: number,
+  budget: SlotBudget,
+  slackMs = 0,
+): { remaining: number; resetMs: number } {
+  const aheadMs = Math.min(Math.max(tat - now, 0), budget.burst * budget.intervalMs);
+  const fits = Math.floor((gcraTolerance(budget) - aheadMs + slackMs) / budget.intervalMs) + 1;
+  return { remaining: Math.min(budget.burst, Math.max(0, fits)), resetMs: aheadMs };
+}
