@@ -33,7 +33,7 @@ export interface AuditTrailOptions {
 const ID_ROLLBACK_MS = 10_000;
 
 /**
- * The audit trail (CONTRACT §8): each record goes to the Redis stream (group-committed), or, when
+ * The audit trail (docs/audit.md#audit-durability): each record goes to the Redis stream (group-committed), or, when
  * Redis does not acknowledge it in time, to the fsync'd local spool, from which a background task
  * delivers it once Redis answers. record() resolves only once the record is durable in one of
  * them; when it is in neither it rejects with AuditUnavailableError and the request gets 503.

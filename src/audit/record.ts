@@ -6,7 +6,7 @@ const text = z.string().max(MAX_FIELD_CHARS);
 const optionalText = text.nullable();
 
 /**
- * One audit record as stored in the stream, the spool and the log (CONTRACT §8). It holds no
+ * One audit record as stored in the stream, the spool and the log (docs/audit.md#audit-record). It holds no
  * password, session id, cookie or API key: AuditInput has no field that could carry one.
  */
 export const AuditRecordSchema = z.object({

@@ -23,7 +23,7 @@ const ALLOWED: ThrottleResult = { allowed: true };
 /**
  * Counts failed logins in the store, per account and per client IP, in fixed windows that start at
  * the first failure and simply expire: no permanent lock-out. A successful login resets neither
- * count: the contract caps failures per account per hour, and letting a success clear the count
+ * count: docs/api.md#password-login caps failures per account per hour, and letting a success clear the count
  * would hand a guesser a fresh budget each time the real user logs in.
  *
  * `check` is a cheap early refusal before any hashing; `recordFailure` is the real bound: each

@@ -1,4 +1,4 @@
-/** The longest password the login accepts (CONTRACT §5: over 1 KiB is refused before hashing). */
+/** The longest password the login accepts (docs/api.md#password-login: over 1 KiB is refused before hashing). */
 export const MAX_PASSWORD_BYTES = 1024;
 
 /**

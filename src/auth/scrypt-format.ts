@@ -17,7 +17,7 @@ export interface ParsedScryptHash {
   key: Buffer;
 }
 
-/** CONTRACT §5: N=2^17, r=8, p=1 (about 128 MiB and a few hundred ms per hash). */
+/** docs/configuration.md#password-hashes: N=2^17, r=8, p=1 (about 128 MiB and a few hundred ms per hash). */
 export const PRODUCTION_PARAMS: Readonly<ScryptParams> = Object.freeze({ logN: 17, r: 8, p: 1 });
 
 export const SALT_BYTES = 16;

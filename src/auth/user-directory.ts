@@ -38,7 +38,7 @@ export interface UsersFileDirectory extends UserDirectory {
 type ReadResult = { ok: true; users: readonly User[] } | { ok: false; problems: string[] };
 
 /**
- * Loads the users file (CONTRACT §3); throws ConfigError naming the file, each user's index and
+ * Loads the users file (docs/configuration.md#users-file); throws ConfigError naming the file, each user's index and
  * field when it is unusable. `reload()` (SIGHUP) swaps in a new file only when all of it is
  * valid; otherwise the current users stay and the problems are returned for the log.
  */

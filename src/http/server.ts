@@ -12,7 +12,7 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens with the request limits of CONTRACT §5: headers within 10 s, a whole request within 30 s. */
+/** Listens with the request limits of docs/api.md#request-limits: headers within 10 s, a whole request within 30 s. */
 export function startServer(
   app: Hono<AppEnv>,
   options: { port: number; host: string },

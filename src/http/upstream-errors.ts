@@ -2,7 +2,7 @@ import { ApiError } from './errors.js';
 import type { UpstreamFailure } from '../upstream/vendor-call.js';
 
 /**
- * CONTRACT §6: what the frontend sees for each upstream failure. The vendor rejecting the
+ * docs/upstream.md#upstream-outcomes: what the frontend sees for each upstream failure. The vendor rejecting the
  * gateway's key is a 502, never a 401/403 that would tell the frontend to log the user in again.
  */
 export function failureToApiError(failure: UpstreamFailure): ApiError {

@@ -83,7 +83,7 @@ function badRequest(errorBody: unknown, secrets: readonly string[]): UpstreamFai
 }
 
 /**
- * Maps the vendor's answer to an outcome (CONTRACT §6). `body` is the capped body (undefined when
+ * Maps the vendor's answer to an outcome (docs/upstream.md#upstream-outcomes). `body` is the capped body (undefined when
  * it could not be read, e.g. a redirect or a failed stream).
  */
 export function classifyResponse(

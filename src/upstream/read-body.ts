@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** Largest vendor page the gateway accepts (CONTRACT §6). */
+/** Largest vendor page the gateway accepts (docs/upstream.md#upstream-deadline). */
 export const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 
 /**

@@ -1,4 +1,4 @@
-/** Bounds on how long the gateway honours a vendor's `Retry-After` (CONTRACT §7). */
+/** Bounds on how long the gateway honours a vendor's `Retry-After` (docs/cache-and-rate.md#vendor-429). */
 export const RETRY_AFTER_MIN_S = 1;
 export const RETRY_AFTER_MAX_S = 60;
 

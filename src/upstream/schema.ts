@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The vendor's documented shapes (upstream-api/list-signal-scans.txt), checked loosely: fields the
+ * The vendor's documented shapes (docs/upstream.md#vendor-api), checked loosely: fields the
  * vendor adds later pass through untouched, fields the gateway relies on must be right.
  */
 

@@ -10,7 +10,7 @@ interface Envelope {
   traceId: string;
 }
 
-/** CONTRACT §5/§7 as a frontend sees them: X-Cache, stale pages, access before the cache. */
+/** docs/cache-and-rate.md#page-cache and #access-before-cache as a frontend sees them: X-Cache, stale pages, access before the cache. */
 describe('the scans list cache over HTTP, two gateways on one Redis', () => {
   let sim: RunningSimulator;
   let a: TestGateway;

@@ -5,7 +5,7 @@ import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
 
 const SCANS = '/v1/accounts/grp_a/signals/scans';
 
-/** CONTRACT §6: a dead store means 503 + Retry-After, never 401, and recovery on its own. */
+/** docs/operations.md#store-outage: a dead store means 503 + Retry-After, never 401, and recovery on its own. */
 describe('when Redis goes away', () => {
   let redis: OwnRedis;
   let sim: RunningSimulator;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-/** CONTRACT §5 validation: 400 VALIDATION_ERROR in the envelope, and the upstream is not called. */
+/** docs/api.md#validation: 400 VALIDATION_ERROR in the envelope, and the upstream is not called. */
 describe('the scans route refuses bad input before any upstream call', () => {
   let sim: RunningSimulator;
   let gw: TestGateway;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-/** CONTRACT §7: USER_RPS / USER_BURST per user, cache hits included; other users unaffected. */
+/** docs/cache-and-rate.md#per-user-limit: USER_RPS / USER_BURST per user, cache hits included; other users unaffected. */
 describe('the per-user limit on the scans list', () => {
   let sim: RunningSimulator;
   let gw: TestGateway;

@@ -7,7 +7,7 @@ import { freePort } from '../helpers/redis.js';
 import { answerJson, makeClient, startScriptedServer, TRACE_ID } from './fixture.js';
 import type { ScriptedServer, TestClient } from './fixture.js';
 
-// CONTRACT §6, row by row: every vendor answer becomes a typed result.
+// docs/upstream.md#upstream-outcomes, row by row: every vendor answer becomes a typed result.
 
 let sim: RunningSimulator;
 let scripted: ScriptedServer;
