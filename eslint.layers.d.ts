@@ -1,0 +1,1 @@
+export declare const LAYER_ZONES: { target: string | string[]; from: string[]; message: string }[];
