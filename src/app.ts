@@ -7,7 +7,7 @@ import { routeMethods } from './http/method-not-allowed.js';
 import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
 import { requestLog } from './http/middleware/request-log.js';
-import { securityHeaders } from './http/middleware/security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { requireSession } from './http/middleware/session.js';
 import { traceRequest } from './http/middleware/trace-request.js';
 import { createRateLimitHeaders } from './http/rate-limit-headers.js';
@@ -31,9 +31,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const cookie = createSessionCookie({ ...config.cookie, maxAgeS: config.session.absoluteS });
   const session = requireSession({ cookie, sessions: deps.sessions, users: deps.users });
 
-  app.use(traceRequest({ trustProxyHops: config.trustProxyHops, clock }));
+  app.use(
+    traceRequest({
+      trustProxyHops: config.trustProxyHops,
+      clock,
+      headers: securityHeaders({ hsts: config.cookie.secure }),
+    }),
+  );
   app.use(requestLog({ logger, metrics, clock }));
-  app.use(securityHeaders({ hsts: config.cookie.secure }));
   app.use(crossSiteProtection({ corsOrigins: config.corsOrigins }));
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,

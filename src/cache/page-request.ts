@@ -50,8 +50,11 @@ export interface PageRequest<F> {
   /** The client sent `Cache-Control: no-cache`: skip the stored copy, still coalesced. */
   bypass: boolean;
   traceId: string;
-  /** Aborted when the client goes away: waiters stop waiting and the load may not start. */
-  signal?: AbortSignal | undefined;
+  /**
+   * Aborted when the client goes away: waiters stop waiting and the load may not start. Asked for
+   * only when the request has to wait for a load (a hit never needs one).
+   */
+  signal?: (() => AbortSignal) | undefined;
   load: PageLoader<F>;
 }
 

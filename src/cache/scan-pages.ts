@@ -102,7 +102,7 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
       id,
       (signal) =>
         fill.load({ pageId: id, query, load: request.load, signal, acceptAnyEntry: !bypass, useStore }),
-      request.signal,
+      request.signal?.(),
     )) as PageLoad<F> | typeof LEFT;
     if (result === LEFT) return { ok: false, unanswered: 'client_left', cache };
     if (result.kind === 'unanswered') return { ok: false, unanswered: result.reason, cache };

@@ -37,14 +37,16 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
         // The stack goes to the log only, under the request's trace id.
         logger.error({ traceId: c.get('traceId'), err: apiError.cause ?? apiError }, apiError.message);
       }
-      for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
-      if (apiError.retryAfterS !== undefined)
-        c.header('Retry-After', String(retryAfterSeconds(apiError.retryAfterS * 1000)));
-      return fail(c, apiError.status, {
-        code: apiError.code,
-        message: apiError.message,
-        details: apiError.details,
-      });
+      const headers =
+        apiError.retryAfterS === undefined
+          ? apiError.headers
+          : { ...apiError.headers, 'Retry-After': String(retryAfterSeconds(apiError.retryAfterS * 1000)) };
+      return fail(
+        c,
+        apiError.status,
+        { code: apiError.code, message: apiError.message, details: apiError.details },
+        headers,
+      );
     } catch (handlerError) {
       logger.fatal({ err: handlerError }, 'error handler failed');
       const traceId = safeTraceId(c);

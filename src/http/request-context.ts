@@ -23,6 +23,11 @@ export interface AppEnv {
     startedAt: number;
     clientIp: string;
     report: RequestReport;
+    /**
+     * This answer's headers as a plain object, sent by the envelope writer: Hono's `c.header`
+     * builds a Web `Headers` per request, which measured a fifth of a cache hit's CPU.
+     */
+    headers: Record<string, string>;
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { generateCookie, getCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import { addHeaders } from './envelope.js';
+import type { AppEnv } from './request-context.js';
 
 const NAME = 'sbff_session';
 
@@ -17,8 +19,9 @@ export interface SessionCookieOptions {
 export interface SessionCookie {
   /** The token the request carries, if any (not yet checked against the store). */
   read(c: Context): string | undefined;
-  set(c: Context, token: string): void;
-  clear(c: Context): void;
+  /** Goes out with whatever the request answers. */
+  set<E extends AppEnv>(c: Context<E>, token: string): void;
+  clear<E extends AppEnv>(c: Context<E>): void;
 }
 
 export function createSessionCookie(options: SessionCookieOptions): SessionCookie {
@@ -35,7 +38,8 @@ export function createSessionCookie(options: SessionCookieOptions): SessionCooki
   };
   return {
     read: (c) => getCookie(c, NAME, prefix),
-    set: (c, token) => setCookie(c, NAME, token, attributes(options.maxAgeS)),
-    clear: (c) => deleteCookie(c, NAME, attributes(0)),
+    set: (c, token) =>
+      addHeaders(c, { 'Set-Cookie': generateCookie(NAME, token, attributes(options.maxAgeS)) }),
+    clear: (c) => addHeaders(c, { 'Set-Cookie': generateCookie(NAME, '', attributes(0)) }),
   };
 }

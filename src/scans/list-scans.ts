@@ -11,8 +11,8 @@ export interface ListScansRequest {
   /** `Cache-Control: no-cache`: skip the cached copy (still rate-limited and coalesced). */
   bypass: boolean;
   traceId: string;
-  /** Aborts when the client goes away. */
-  signal?: AbortSignal | undefined;
+  /** Aborts when the client goes away; asked for only when a load has to be waited for. */
+  signal?: (() => AbortSignal) | undefined;
 }
 
 type Granted = Extract<UserLimitResult, { ok: true }>;

@@ -26,7 +26,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
  */
 function buildApp(deps: Deps) {
   const app = new Hono<SessionEnv>();
-  app.use(traceRequest({ trustProxyHops: 0, clock: deps.clock }));
+  app.use(traceRequest({ trustProxyHops: 0, clock: deps.clock, headers: {} }));
   app.use(async (c, next) => {
     const user = deps.users.byUsername('alice');
     if (user === undefined) throw new Error('no alice');

@@ -221,7 +221,7 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     sim.setFaults({ latencyMs: 300 });
     const leaving = new AbortController();
     const staying = gw.get(page);
-    const gone = gw.get(page, { signal: leaving.signal });
+    const gone = gw.get(page, { signal: () => leaving.signal });
     await expect.poll(() => sim.callCount()).toBe(1);
     leaving.abort();
     expect((await gone).ok).toBe(false);

@@ -99,7 +99,7 @@ describe('the shared upstream budget', () => {
     const gw = await h.instance({ upstreamRps: 2, upstreamBurst: 1, maxWaitMs: 5000, store: watched });
     await gw.get(page(1));
     const leaving = new AbortController();
-    const gone = gw.get(page(2), { signal: leaving.signal });
+    const gone = gw.get(page(2), { signal: () => leaving.signal });
     await expect.poll(() => reserved.length).toBe(2);
     expect(reserved[1]).toMatchObject({ granted: true });
     leaving.abort();

@@ -1,24 +1,36 @@
 import type { MiddlewareHandler } from 'hono';
 import { clientIp } from '../client-address.js';
+import { isEnvelopeResponse } from '../envelope.js';
 import type { AppEnv } from '../request-context.js';
 import { newTraceId } from '../trace-id.js';
 
-/**
- * First in the chain: the gateway's own trace id (never a client's or the upstream's), the start
- * time and the client address, which later middleware, the log and the audit record all use.
- */
-export function traceRequest(options: {
+export interface TraceRequestOptions {
   trustProxyHops: number;
   clock: () => number;
-}): MiddlewareHandler<AppEnv> {
+  /** The headers every answer carries (security-headers.ts). */
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * First in the chain: the gateway's own trace id (never a client's or the upstream's), the start
+ * time, the client address and the answer's headers, which later middleware, the envelope writer,
+ * the log and the audit record all use. An answer not written by the envelope writer (metrics, a
+ * CORS preflight) gets the same headers afterwards.
+ */
+export function traceRequest(options: TraceRequestOptions): MiddlewareHandler<AppEnv> {
+  const { trustProxyHops, clock, headers } = options;
   return async function traceRequest(c, next) {
     const traceId = newTraceId();
     c.set('traceId', traceId);
-    c.set('startedAt', options.clock());
+    c.set('startedAt', clock());
     c.set('report', {});
-    c.set('clientIp', clientIp(c, options.trustProxyHops));
-    // Before the handler: a header added to a finished response costs a full Response rebuild.
-    c.header('X-Trace-Id', traceId);
+    c.set('clientIp', clientIp(c, trustProxyHops));
+    const own = { ...headers, 'X-Trace-Id': traceId };
+    c.set('headers', own);
     await next();
+    if (isEnvelopeResponse(c.res)) return;
+    for (const [name, value] of Object.entries(own)) {
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    }
   };
 }

@@ -48,8 +48,7 @@ export function opsRoutes(options: OpsRoutesOptions) {
     if (!allowed) throw new ApiError('FORBIDDEN', 'Metrics need METRICS_TOKEN or a loopback caller.');
     // The breaker turns half-open by time, not by an event: read it now.
     metrics.circuitState.set(CIRCUIT_GAUGE[options.circuitState()]);
-    c.header('Content-Type', metrics.registry.contentType);
-    return c.body(await metrics.registry.metrics());
+    return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
 
   return app;

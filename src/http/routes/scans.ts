@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE } from '../../platform/account-group-id.js';
 import type { ListScans } from '../../scans/list-scans.js';
-import { okSerialised } from '../envelope.js';
+import { addHeaders, okSerialised } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { createRateLimitHeaders } from '../rate-limit-headers.js';
 import type { SessionEnv } from '../request-context.js';
@@ -70,28 +70,28 @@ export function scansRoutes(options: ScansRoutesOptions) {
         query,
         bypass: NO_CACHE.test(c.req.header('cache-control') ?? ''),
         traceId: c.get('traceId'),
-        signal: c.req.raw.signal,
+        // Built only if a fill starts: an AbortSignal per request costs a hit for nothing.
+        signal: () => c.req.raw.signal,
       });
-      const headers = rateLimitHeaders(result.userLimit);
+      const limitHeaders = rateLimitHeaders(result.userLimit);
       if (result.kind === 'user_limited') {
         throw new ApiError('RATE_LIMITED', 'Too many requests from this user; retry later.', {
           retryAfterS: result.userLimit.retryAfterS,
           details: { limit: 'user' },
-          headers,
+          headers: limitHeaders,
         });
       }
       report.cache = result.cache;
       if (result.upstreamMs !== undefined) report.upstreamMs = result.upstreamMs;
-      for (const [name, value] of Object.entries(headers)) c.header(name, value);
-      c.header('X-Cache', result.cache);
-      c.header('Cache-Control', 'private, no-store');
+      const headers = { ...limitHeaders, 'X-Cache': result.cache, 'Cache-Control': 'private, no-store' };
       if (result.kind === 'upstream_failure') {
         if (result.upstreamTraceId !== undefined) report.upstreamTraceId = result.upstreamTraceId;
+        addHeaders(c, headers);
         throw failureToApiError(result.failure);
       }
       report.itemCount = result.page.itemCount;
       if (result.page.upstreamTraceId !== undefined) report.upstreamTraceId = result.page.upstreamTraceId;
-      return okSerialised(c, result.page.dataJson);
+      return okSerialised(c, result.page.dataJson, headers);
     },
   );
 }
