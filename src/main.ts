@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     { url: server.url, store: deps.store.kind, instances: config.instances },
     'signals-bff listening',
   );
+  // The log is buffered; whoever waits for this line should not wait for the next flush.
+  logger.flush();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     await server.close(config.shutdownGraceMs);
     await deps.close();
     logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -14,6 +14,8 @@ export interface RequestReport {
   upstreamTraceId?: string;
   upstreamMs?: number;
   errorCode?: ErrorCode;
+  /** The request's audit record as the trail serialised it, for the one request log line. */
+  auditJson?: string;
 }
 
 /** What every request carries, from the first middleware on. */

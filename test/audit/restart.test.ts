@@ -40,7 +40,8 @@ describe('a restarted gateway', () => {
       await expect.poll(() => streamRecordIds(REDIS_URL, previous.key), { timeout: 5000 }).toHaveLength(3);
       const ids = await streamRecordIds(REDIS_URL, previous.key);
       expect(new Set(ids).size).toBe(3);
-      expect(gateway.stdout()).toContain('audit spool delivered');
+      // The log is buffered: its line shows within the flush interval.
+      await expect.poll(() => gateway.stdout(), { timeout: 5000 }).toContain('audit spool delivered');
     } finally {
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toBe(0);

@@ -1,10 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { Logger } from '../../platform/logger.js';
+import { writeInfoLine, type Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
-import type { AppEnv } from '../request-context.js';
+import type { AppEnv, RequestReport } from '../request-context.js';
 
-/** One structured line and the request metrics per request, written after the answer is known. */
+/**
+ * One structured line and the request metrics per request, written after the answer is known.
+ * The line carries the request's audit record when it has one, serialised once by the trail.
+ */
 export function requestLog(options: {
   logger: Logger;
   metrics: Metrics;
@@ -15,23 +18,34 @@ export function requestLog(options: {
     await next();
     const route = c.res.status === 404 ? 'unmatched' : routePath(c);
     const ms = clock() - c.get('startedAt');
-    const report = c.get('report');
-    metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    const status = c.res.status;
+    metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
     metrics.httpDuration.observe({ route }, ms);
-    logger.info(
-      {
-        traceId: c.get('traceId'),
-        method: c.req.method,
-        route,
-        status: c.res.status,
-        userId: report.userId,
-        accountGroupId: report.accountGroupId,
-        cache: report.cache,
-        code: report.errorCode,
-        upstreamMs: report.upstreamMs,
-        ms,
-      },
+    writeInfoLine(
+      logger,
+      requestFields(c.get('traceId'), c.req.method, route, status, ms, c.get('report')),
       'request',
     );
   };
+}
+
+/** The request line's fields; every string that a client could have chosen is JSON-encoded. */
+function requestFields(
+  traceId: string,
+  method: string,
+  route: string,
+  status: number,
+  ms: number,
+  report: RequestReport,
+): string {
+  let fields = `"traceId":"${traceId}","method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status}`;
+  if (report.userId !== undefined) fields += `,"userId":${JSON.stringify(report.userId)}`;
+  if (report.accountGroupId !== undefined)
+    fields += `,"accountGroupId":${JSON.stringify(report.accountGroupId)}`;
+  if (report.cache !== undefined) fields += `,"cache":"${report.cache}"`;
+  if (report.errorCode !== undefined) fields += `,"code":"${report.errorCode}"`;
+  if (report.upstreamMs !== undefined) fields += `,"upstreamMs":${Math.round(report.upstreamMs)}`;
+  fields += `,"ms":${ms}`;
+  if (report.auditJson !== undefined) fields += `,"audit":${report.auditJson}`;
+  return fields;
 }
