@@ -1,4 +1,4 @@
-import type { SlotBudget, SlotReservation } from './store.js';
+import type { SlotBudget, SlotReservation, TokenGrant } from './store.js';
 
 /**
  * GCRA, the one rate rule of every budget, on the TypeScript side (the Redis scripts in
@@ -24,23 +24,36 @@ export function reserveGcraSlot(
   return { reservation: { granted: true, waitMs }, nextTat: base + budget.intervalMs };
 }
 
+/** Up to `want` calls that fit now, and the new `tat` (unchanged when none fit). */
+export function takeGcraTokens(
+  tat: number,
+  now: number,
+  budget: SlotBudget & { want: number },
+): { grant: TokenGrant; nextTat: number } {
+  const base = Math.max(tat, now);
+  const fits = Math.floor((gcraTolerance(budget) - (base - now)) / budget.intervalMs) + 1;
+  const granted = Math.max(0, Math.min(budget.want, fits));
+  const nextTat = base + granted * budget.intervalMs;
+  const retryAfterMs = granted > 0 ? 0 : base - gcraTolerance(budget) - now;
+  return { grant: { granted, aheadMs: nextTat - now, retryAfterMs }, nextTat };
+}
+
 /** `tat` pushed so that no slot is free before `pauseMs` from now (a vendor 429). */
 export function pausedGcraTat(tat: number, now: number, budget: SlotBudget & { pauseMs: number }): number {
   return Math.max(tat, now + budget.pauseMs + gcraTolerance(budget));
 }
 
 /**
- * What is left of the burst at `now` and how long until all of it is back: advisory figures for
- * RateLimit headers. `slackMs` absorbs a small disagreement between the clock that set `tat` and
- * `now`'s, so a request is never reported one short of what is really left.
+ * What is left of the burst when `tat` runs `aheadMs` ahead of now, and how long until all of it
+ * is back: advisory figures for RateLimit headers. `slackMs` absorbs rounding and clock
+ * disagreement, so a request is never reported one short of what is really left.
  */
 export function gcraHeadroom(
-  tat: number,
-  now: number,
+  aheadMs: number,
   budget: SlotBudget,
   slackMs = 0,
 ): { remaining: number; resetMs: number } {
-  const aheadMs = Math.min(Math.max(tat - now, 0), budget.burst * budget.intervalMs);
+  aheadMs = Math.min(Math.max(aheadMs, 0), budget.burst * budget.intervalMs);
   const fits = Math.floor((gcraTolerance(budget) - aheadMs + slackMs) / budget.intervalMs) + 1;
   return { remaining: Math.min(budget.burst, Math.max(0, fits)), resetMs: aheadMs };
 }

@@ -1,4 +1,4 @@
-import { pausedGcraTat, reserveGcraSlot } from './gcra.js';
+import { pausedGcraTat, reserveGcraSlot, takeGcraTokens } from './gcra.js';
 import type { LogEntry, LogRecord, SlotReservation, Store } from './store.js';
 
 interface Entry {
@@ -65,6 +65,11 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       const { reservation, nextTat } = reserveGcraSlot(tatOf(key), now(), budget);
       if (nextTat !== undefined) entries.set(key, { value: String(nextTat), expiresAt: nextTat + 1000 });
       return Promise.resolve(reservation);
+    },
+    takeTokens(key, budget) {
+      const { grant, nextTat } = takeGcraTokens(tatOf(key), now(), budget);
+      if (grant.granted > 0) entries.set(key, { value: String(nextTat), expiresAt: nextTat + 1000 });
+      return Promise.resolve(grant);
     },
     pauseSlots(key, budget) {
       const next = pausedGcraTat(tatOf(key), now(), budget);

@@ -35,6 +35,24 @@ local nextTat = tat + interval
 redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
 return {1, tostring(wait)}`;
 
+/**
+ * KEYS[1] budget; ARGV interval ms, burst, want → {granted, ms ahead after it, retry-after ms}:
+ * up to `want` calls that fit now, without waiting (gcra.ts takeGcraTokens is the same rule).
+ */
+export const TAKE_TOKENS = `${NOW_MS}
+local interval = tonumber(ARGV[1])
+local tolerance = (tonumber(ARGV[2]) - 1) * interval
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local fits = math.floor((tolerance - (tat - now)) / interval) + 1
+local granted = math.max(0, math.min(tonumber(ARGV[3]), fits))
+if granted == 0 then
+  return {0, tostring(tat - now), tostring(tat - tolerance - now)}
+end
+local nextTat = tat + granted * interval
+redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
+return {granted, tostring(nextTat - now), '0'}`;
+
 /** KEYS[1] budget; ARGV interval ms, burst, pause ms. */
 export const PAUSE_SLOTS = `${NOW_MS}
 local tolerance = (tonumber(ARGV[2]) - 1) * tonumber(ARGV[1])

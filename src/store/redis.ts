@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { APPEND_LOG, DEL_IF_EQUALS, INCR_WINDOW, PAUSE_SLOTS, RESERVE_SLOT } from './redis-scripts.js';
+import { APPEND_LOG, DEL_IF_EQUALS, INCR_WINDOW, PAUSE_SLOTS, RESERVE_SLOT, TAKE_TOKENS } from './redis-scripts.js';
 import { StoreUnavailableError, type LogEntry, type Store } from './store.js';
 
 export interface RedisStoreOptions {
@@ -23,6 +23,7 @@ interface ScriptCommands {
   sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
   sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
+  sbffTakeTokens(key: string, intervalMs: number, burst: number, want: number): Promise<[number, string, string]>;
   sbffAppendLog(
     stream: string,
     seen: string,
@@ -80,6 +81,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('sbffIncrWindow', { numberOfKeys: 1, lua: INCR_WINDOW });
   client.defineCommand('sbffReserveSlot', { numberOfKeys: 1, lua: RESERVE_SLOT });
   client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
+  client.defineCommand('sbffTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   client.defineCommand('sbffAppendLog', { numberOfKeys: 2, lua: APPEND_LOG });
   client.on('error', (error: Error) => options.onError?.(error));
   client.connect().catch((error: unknown) => options.onError?.(asError(error)));
@@ -120,6 +122,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return Number(granted) === 1
           ? { granted: true, waitMs: Number(ms) }
           : { granted: false, retryAfterMs: Number(ms) };
+      }),
+    takeTokens: (key, { intervalMs, burst, want }) =>
+      run(async () => {
+        const [granted, aheadMs, retryAfterMs] = await client.sbffTakeTokens(key, intervalMs, burst, want);
+        return { granted: Number(granted), aheadMs: Number(aheadMs), retryAfterMs: Number(retryAfterMs) };
       }),
     pauseSlots: (key, { intervalMs, burst, pauseMs }) =>
       run(async () => {

@@ -22,6 +22,12 @@ export interface Store {
    * with `burst` calls of tolerance, when that slot is at most `maxWaitMs` away.
    */
   reserveSlot(key: string, budget: SlotBudget & { maxWaitMs: number }): Promise<SlotReservation>;
+  /**
+   * GCRA like reserveSlot, never waiting: takes up to `want` calls that fit now (at least one, or
+   * none). `aheadMs` is how far the budget then runs ahead of now, for what is left; when none fit,
+   * `retryAfterMs` is when one will.
+   */
+  takeTokens(key: string, budget: SlotBudget & { want: number }): Promise<TokenGrant>;
   /** Pushes every future slot of the budget at least `pauseMs` from now (an upstream 429). */
   pauseSlots(key: string, budget: SlotBudget & { pauseMs: number }): Promise<void>;
   /**
@@ -45,6 +51,12 @@ export interface Store {
 export interface SlotBudget {
   intervalMs: number;
   burst: number;
+}
+
+export interface TokenGrant {
+  granted: number;
+  aheadMs: number;
+  retryAfterMs: number;
 }
 
 export type SlotReservation = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };
