@@ -1,5 +1,12 @@
 import { Cluster, Redis } from 'ioredis';
-import { APPEND_LOG, DEL_IF_EQUALS, INCR_WINDOW, PAUSE_SLOTS, RESERVE_SLOT, TAKE_TOKENS } from './redis-scripts.js';
+import {
+  APPEND_LOG,
+  DEL_IF_EQUALS,
+  INCR_WINDOW,
+  PAUSE_SLOTS,
+  RESERVE_SLOT,
+  TAKE_TOKENS,
+} from './redis-scripts.js';
 import { StoreUnavailableError, type LogEntry, type Store } from './store.js';
 
 export interface RedisStoreOptions {
@@ -23,7 +30,12 @@ interface ScriptCommands {
   sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
   sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
-  sbffTakeTokens(key: string, intervalMs: number, burst: number, want: number): Promise<[number, string, string]>;
+  sbffTakeTokens(
+    key: string,
+    intervalMs: number,
+    burst: number,
+    want: number,
+  ): Promise<[number, string, string]>;
   sbffAppendLog(
     stream: string,
     seen: string,
