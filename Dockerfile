@@ -19,4 +19,4 @@ COPY src ./src
 RUN mkdir -p /var/lib/sbff/spool && chown -R node:node /var/lib/sbff
 USER node
 EXPOSE 8080
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--enable-source-maps", "dist/main.js"]
