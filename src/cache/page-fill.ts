@@ -49,12 +49,13 @@ export function createPageFill(options: PageFillOptions): PageFill {
     token: string,
     purpose: 'request' | 'refresh',
   ): Promise<PageLoad<F>> {
+    let released = false;
     try {
       const result = await fromSource(request, purpose);
       if (result.kind === 'page') {
         const now = clock();
         const freshUntil = now + options.ttlS * 1000;
-        await pages.write(
+        await pages.writeAndUnlock(
           request.pageId,
           {
             accountGroupId: request.query.accountGroupId,
@@ -64,11 +65,13 @@ export function createPageFill(options: PageFillOptions): PageFill {
             page: result.page,
           },
           now,
+          token,
         );
+        released = true;
       }
       return result;
     } finally {
-      await pages.unlock(request.pageId, token);
+      if (!released) await pages.unlock(request.pageId, token);
     }
   }
 

@@ -18,8 +18,11 @@ export type LockHolder = { kind: 'held'; token: string } | { kind: 'free' } | { 
  */
 export interface PageStore {
   read(pageId: string, accountGroupId: string): Promise<EntryRead>;
-  /** Stores the entry until its stale-until (Redis expiry); failures are logged and ignored. */
-  write(pageId: string, entry: PageEntry, now: number): Promise<void>;
+  /**
+   * Stores the entry until its stale-until (Redis expiry) and releases the fill lock `token` in
+   * the same round trip; failures are logged and ignored.
+   */
+  writeAndUnlock(pageId: string, entry: PageEntry, now: number, token: string): Promise<void>;
   /** Takes the page's fill lock for `ttlMs` when nobody holds it. */
   lock(pageId: string, token: string, ttlMs: number): Promise<LockAttempt>;
   holder(pageId: string): Promise<LockHolder>;
@@ -73,12 +76,17 @@ export function createPageStore(options: {
       return { kind: 'none' };
     },
 
-    async write(pageId, entry, now) {
+    async writeAndUnlock(pageId, entry, now, token) {
       // Kept a little even when never servable (CACHE_TTL_S and CACHE_STALE_S both 0), so the
       // instances waiting on this fill can still pick it up.
       const ttlMs = Math.max(entry.staleUntil - now, HANDOFF_MS);
       try {
-        await store.set(keys.page(pageId), encodePageEntry(entry), { ttlMs });
+        await store.setAndRelease(
+          keys.page(pageId),
+          encodePageEntry(entry),
+          { ttlMs },
+          { key: keys.pageLock(pageId), token },
+        );
       } catch (error) {
         failed(error, 'write');
       }

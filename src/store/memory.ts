@@ -51,6 +51,11 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       entries.delete(key);
       return Promise.resolve(true);
     },
+    setAndRelease(key, value, { ttlMs }, lock) {
+      entries.set(key, { value, expiresAt: now() + ttlMs });
+      if (live(lock.key)?.value === lock.token) entries.delete(lock.key);
+      return Promise.resolve();
+    },
     incrWindow(key, windowMs) {
       const entry = live(key);
       const t = now();

@@ -5,6 +5,7 @@ import {
   INCR_WINDOW,
   PAUSE_SLOTS,
   RESERVE_SLOT,
+  SET_AND_RELEASE,
   TAKE_TOKENS,
 } from './redis-scripts.js';
 import { StoreUnavailableError, type LogEntry, type Store } from './store.js';
@@ -27,6 +28,13 @@ type Reply = [number | string, string];
 /** The scripts, registered with defineCommand so they travel as EVALSHA. */
 interface ScriptCommands {
   sbffDelIfEquals(key: string, expected: string): Promise<number>;
+  sbffSetAndRelease(
+    key: string,
+    lockKey: string,
+    value: string,
+    ttlMs: number,
+    token: string,
+  ): Promise<number>;
   sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
   sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
@@ -90,6 +98,7 @@ export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
 export function createRedisStore(options: RedisStoreOptions): Store {
   const client = createRedisClient(options) as Client;
   client.defineCommand('sbffDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
+  client.defineCommand('sbffSetAndRelease', { numberOfKeys: 2, lua: SET_AND_RELEASE });
   client.defineCommand('sbffIncrWindow', { numberOfKeys: 1, lua: INCR_WINDOW });
   client.defineCommand('sbffReserveSlot', { numberOfKeys: 1, lua: RESERVE_SLOT });
   client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
@@ -123,6 +132,10 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         await client.del(key);
       }),
     delIfEquals: (key, expected) => run(async () => (await client.sbffDelIfEquals(key, expected)) === 1),
+    setAndRelease: (key, value, { ttlMs }, lock) =>
+      run(async () => {
+        await client.sbffSetAndRelease(key, lock.key, value, Math.max(1, Math.ceil(ttlMs)), lock.token);
+      }),
     incrWindow: (key, windowMs) =>
       run(async () => {
         const [count, ttlMs] = await client.sbffIncrWindow(key, Math.ceil(windowMs));

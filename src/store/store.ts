@@ -15,6 +15,16 @@ export interface Store {
   del(key: string): Promise<void>;
   /** Deletes the key only while it still holds `expected` (a lock released only by its holder). */
   delIfEquals(key: string, expected: string): Promise<boolean>;
+  /**
+   * Sets `key` and releases `lock` (deleted only while it still holds `token`) in one step: a fill
+   * stores its page and lets go of the page's lock in one round trip. Both keys share a slot.
+   */
+  setAndRelease(
+    key: string,
+    value: string,
+    options: { ttlMs: number },
+    lock: { key: string; token: string },
+  ): Promise<void>;
   /** Counts within a window that starts at the first increment; `ttlMs` is what is left of it. */
   incrWindow(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
   /**

@@ -78,6 +78,17 @@ export function storeContract(name: string, make: () => Store) {
       if (next.granted && queued.granted) expect(next.waitMs).toBeGreaterThan(queued.waitMs);
     });
 
+    it('setAndRelease stores the value and deletes the lock only while it holds the token', async () => {
+      const lock = key('sr:lock');
+      await store.set(lock, 'mine', { ttlMs: 10_000 });
+      await store.setAndRelease(key('sr'), 'page-1', { ttlMs: 10_000 }, { key: lock, token: 'theirs' });
+      expect(await store.get(key('sr'))).toBe('page-1');
+      expect(await store.get(lock)).toBe('mine');
+      await store.setAndRelease(key('sr'), 'page-2', { ttlMs: 10_000 }, { key: lock, token: 'mine' });
+      expect(await store.get(key('sr'))).toBe('page-2');
+      expect(await store.get(lock)).toBeNull();
+    });
+
     it('takeTokens grants what fits now, up to the ask, then refuses with when one will', async () => {
       const budget = { intervalMs: 1000, burst: 5 };
       const first = await store.takeTokens(key('t'), { ...budget, want: 3 });
