@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CappedBody } from './read-body.js';
 import { redactJson, redactString } from './redact-key.js';
 import { parseRetryAfter } from './retry-after.js';
-import { vendorErrorSchema, vendorPageSchema, vendorTraceIdOf } from './schema.js';
+import { isVendorPage, vendorErrorSchema, vendorTraceIdOf } from './schema.js';
+import { topLevelValueText } from './top-level-value.js';
 import type { UpstreamFailure, UpstreamPage } from './vendor-call.js';
 
 /** What one exchange with the vendor gave; `transient` failures may be retried once. */
@@ -31,9 +32,9 @@ function failure(
   return { type: 'failure', failure: f, status, upstreamTraceId, transient };
 }
 
-function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false };
   }
@@ -43,20 +44,22 @@ function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } 
 function classifyPage(body: CappedBody | undefined, secrets: readonly string[]): AttemptOutcome {
   if (body === undefined) return failure({ kind: 'invalid_response', reason: 'unreadable body' }, 200);
   if (!body.ok) return failure({ kind: 'invalid_response', reason: 'oversized' }, 200);
-  const json = parseJson(body.bytes);
+  const text = body.bytes.toString('utf8');
+  const json = parseJson(text);
   if (!json.ok) return failure({ kind: 'invalid_response', reason: 'not_json' }, 200);
   const upstreamTraceId = safeTraceId(json.value, secrets);
-  const page = vendorPageSchema.safeParse(json.value);
-  if (!page.success)
+  if (!isVendorPage(json.value))
     return failure({ kind: 'invalid_response', reason: 'wrong_schema' }, 200, upstreamTraceId);
-  // The original object, not zod's copy: every vendor field passes through as sent.
-  const data = (json.value as { data: { items: unknown[] } }).data;
-  let dataJson: string;
-  try {
-    dataJson = JSON.stringify(data);
-  } catch {
-    // JSON.parse accepts nesting that JSON.stringify then overflows the stack on.
-    return failure({ kind: 'invalid_response', reason: 'too deeply nested' }, 200, upstreamTraceId);
+  const { data } = json.value;
+  // Every vendor field passes through as sent: the raw text of `data`, else its re-encoding.
+  let dataJson = topLevelValueText(text, 'data');
+  if (dataJson === undefined) {
+    try {
+      dataJson = JSON.stringify(data);
+    } catch {
+      // JSON.parse accepts nesting that JSON.stringify then overflows the stack on.
+      return failure({ kind: 'invalid_response', reason: 'too deeply nested' }, 200, upstreamTraceId);
+    }
   }
   return { type: 'page', page: { dataJson, itemCount: data.items.length, upstreamTraceId } };
 }
@@ -94,7 +97,7 @@ export function classifyResponse(
 ): AttemptOutcome {
   if (status === 200) return classifyPage(body, context.secrets);
   if (status >= 300 && status < 400) return failure({ kind: 'invalid_response', reason: 'redirect' }, status);
-  const json = body?.ok === true ? parseJson(body.bytes) : { ok: false as const };
+  const json = body?.ok === true ? parseJson(body.bytes.toString('utf8')) : { ok: false as const };
   const errorBody = json.ok ? json.value : undefined;
   const traceId = safeTraceId(errorBody, context.secrets);
   switch (status) {

@@ -5,21 +5,30 @@ import { z } from 'zod';
  * vendor adds later pass through untouched, fields the gateway relies on must be right.
  */
 
-// Items are only checked to be plain objects: the gateway never reads them, and a per-item object
-// schema would copy every item (5x the cost of this check on a 100-item page).
-const item = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  'each item must be an object',
-);
+export interface VendorPage {
+  success: true;
+  data: { items: Record<string, unknown>[]; nextCursor: string | null; hasMore: boolean };
+}
 
-export const vendorPageSchema = z.looseObject({
-  success: z.literal(true),
-  data: z.looseObject({
-    items: z.array(item),
-    nextCursor: z.string().nullable(),
-    hasMore: z.boolean(),
-  }),
-});
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `{success: true, data: {items: object[], nextCursor: string|null, hasMore: boolean}}`, any other
+ * field allowed. Written out rather than a zod schema: it runs on every vendor page, and measured
+ * on a 50-item page zod's check cost 16 µs against 2 µs for this, with the same answers. Items are
+ * only checked to be plain objects: the gateway never reads them.
+ */
+export function isVendorPage(value: unknown): value is VendorPage {
+  if (!isObject(value) || value['success'] !== true || !isObject(value['data'])) return false;
+  const { items, nextCursor, hasMore } = value['data'];
+  return (
+    Array.isArray(items) &&
+    items.every(isObject) &&
+    (nextCursor === null || typeof nextCursor === 'string') &&
+    typeof hasMore === 'boolean'
+  );
+}
 
 /** Printable ASCII, bounded: it goes to logs and the audit record. */
 const vendorTraceId = z.string().regex(/^[\x21-\x7e]{1,128}$/);
