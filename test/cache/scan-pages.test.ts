@@ -222,7 +222,7 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     const leaving = new AbortController();
     const staying = gw.get(page);
     const gone = gw.get(page, { signal: () => leaving.signal });
-    await expect.poll(() => sim.callCount()).toBe(1);
+    await sim.waitForCalls(1);
     leaving.abort();
     expect((await gone).ok).toBe(false);
     expect(await Promise.race([staying.then(() => 'settled'), Promise.resolve('pending')])).toBe('pending');

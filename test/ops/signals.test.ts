@@ -98,7 +98,7 @@ describe('the gateway process and its signals', () => {
     const requests = Array.from({ length: 50 }, (_, i) =>
       fetch(`${url}/v1/accounts/grp_a/signals/scans?limit=${i + 1}`, { headers: { cookie } }),
     );
-    await expect.poll(() => sim.callCount(), { timeout: 10_000 }).toBe(50);
+    await sim.waitForCalls(50);
     gateway.child.kill('SIGTERM');
     const responses = await Promise.all(requests);
     expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 200));
