@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSimulatorApp, startSimulator } from '../../src/simulator/simulator.js';
+import { startSimulator } from '../../src/simulator/simulator.js';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { AUTH, scansPath } from './fixture.js';
 
@@ -114,14 +114,5 @@ describe('simulator control surface over HTTP', () => {
     const res = await fetch(`${sim.url}/v1/nothing`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
-  });
-});
-
-describe('createSimulatorApp', () => {
-  it('serves the same API in-process through app.request()', async () => {
-    const app = createSimulatorApp({ itemsPerGroup: 4 });
-    const res = await app.request(scansPath('grp_a'), { headers: AUTH });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { data: { items: unknown[] } }).data.items).toHaveLength(4);
   });
 });
