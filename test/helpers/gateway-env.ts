@@ -12,6 +12,9 @@ import { DEFAULT_USERS, writeUsersFile, type TestUser } from './users.js';
 /** Where a gateway keeps its state: a Redis (the machine's, one of the test's own, a cluster) or memory. */
 export type StoreTarget = { url: string } | { clusterNodes: string[] } | 'memory';
 
+/** The machine's Redis, where a test gateway keeps its state unless told otherwise. */
+export const DEFAULT_STORE: StoreTarget = { url: REDIS_URL };
+
 /** What both kinds of test gateway (in process and the real process) are built from. */
 export interface GatewayParts {
   /**
@@ -21,7 +24,7 @@ export interface GatewayParts {
   simulator?: RunningSimulator | StartSimulatorOptions;
   /** The key the gateway sends the vendor. @default 'sim-key' */
   apiKey?: string;
-  /** Environment on top of the test defaults (they win over nothing else). */
+  /** Variables on top of the test defaults of gatewayEnv(); these win. */
   env?: Record<string, string>;
   /** @default DEFAULT_USERS */
   users?: TestUser[];
@@ -82,5 +85,3 @@ export function gatewayEnv(options: {
     ...options.env,
   };
 }
-
-export const DEFAULT_STORE: StoreTarget = { url: REDIS_URL };

@@ -113,7 +113,7 @@ async function startInstance(
     logs,
     login: (username, password) => login(url, username, password),
     get: (path, cookie, headers = {}) => fetch(`${url}${path}`, { headers: { cookie, ...headers } }),
-    startSibling(sibling = {}) {
+    async startSibling(sibling = {}) {
       if (given === 'memory' || isStore(given)) {
         throw new Error('siblings share a store through Redis: start them on a Redis target');
       }
