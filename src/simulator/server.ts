@@ -37,6 +37,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     port: address.port,
     calls: state.calls,
     callCount: () => state.callCount(),
+    onCall: (listener) => state.callLog.onCall(listener),
+    waitForCalls: (count, { timeoutMs = 10_000 } = {}) => state.callLog.waitForCalls(count, timeoutMs),
     setFaults: (faults) => state.faults.set(faults),
     reset: () => state.reset(),
     close() {

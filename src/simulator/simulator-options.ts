@@ -71,12 +71,28 @@ export interface SimulatorCall {
   status: number;
 }
 
+export interface WaitForCallsOptions {
+  /** @default 10_000 */
+  timeoutMs?: number;
+}
+
 export interface RunningSimulator {
   url: string;
   port: number;
   /** Every request received on the scans route, in order (the most recent `maxRecordedCalls`). */
   calls: SimulatorCall[];
   callCount(): number;
+  /**
+   * Calls `listener` as each scans request arrives, before it is answered (its `status` is still 0).
+   * Returns the function that stops listening.
+   */
+  onCall(listener: (call: SimulatorCall) => void): () => void;
+  /**
+   * Resolves once `count` scans requests have arrived since the start or the last reset (at once
+   * when they have), so a caller awaits the vendor seeing a call instead of polling callCount().
+   * Rejects when `timeoutMs` passes first, or when the simulator closes.
+   */
+  waitForCalls(count: number, options?: WaitForCallsOptions): Promise<void>;
   /** Replaces the current faults. Throws on an invalid fault description. */
   setFaults(f: SimulatorFaults): void;
   /** Clears calls, faults and rate-limit state. */

@@ -5,6 +5,7 @@ export type {
   SimulatorFaults,
   SimulatorKey,
   SimulatorOptions,
+  WaitForCallsOptions,
 } from './simulator-options.js';
 export type { FaultMode } from './simulator-options.js';
 export { FAULT_MODES } from './simulator-options.js';

@@ -1,5 +1,7 @@
 import { createKeyCheck } from './auth.js';
 import type { KeyCheck } from './auth.js';
+import { createCallLog } from './call-log.js';
+import type { CallLog } from './call-log.js';
 import { createCursorCodec } from './cursor.js';
 import type { CursorCodec } from './cursor.js';
 import { createScanCatalog } from './data.js';
@@ -25,6 +27,8 @@ export interface SimulatorState {
   readonly calls: SimulatorCall[];
   callCount(): number;
   recordCall(call: SimulatorCall): void;
+  /** The calls with their events: what `RunningSimulator.onCall` and `waitForCalls` listen to. */
+  readonly callLog: CallLog;
   /** Aborted by close(): ends hung requests and pending latency. */
   readonly closing: AbortSignal;
   close(): void;
@@ -38,8 +42,7 @@ export function createSimulatorState(options: SimulatorOptions = {}): SimulatorS
   const bucket = options.rateLimit ? createTokenBucket(options.rateLimit) : undefined;
   const faults = createFaultSwitch(options.faults);
   const closer = new AbortController();
-  const calls: SimulatorCall[] = [];
-  let count = 0;
+  const callLog = createCallLog(maxCalls);
 
   return {
     catalog: createScanCatalog({ seed, itemsPerGroup: options.itemsPerGroup }),
@@ -48,19 +51,17 @@ export function createSimulatorState(options: SimulatorOptions = {}): SimulatorS
     keyHeader,
     bucket,
     faults,
-    calls,
-    callCount: () => count,
-    recordCall(call) {
-      count += 1;
-      calls.push(call);
-      // Trim in batches of 10% so a long benchmark costs amortised O(1) per call.
-      if (calls.length > maxCalls + Math.ceil(maxCalls / 10)) calls.splice(0, calls.length - maxCalls);
-    },
+    calls: callLog.calls,
+    callCount: () => callLog.count(),
+    recordCall: (call) => callLog.record(call),
+    callLog,
     closing: closer.signal,
-    close: () => closer.abort(),
+    close() {
+      closer.abort();
+      callLog.close();
+    },
     reset() {
-      calls.length = 0;
-      count = 0;
+      callLog.reset();
       faults.clear();
       bucket?.reset();
     },

@@ -61,7 +61,7 @@ describe('auditScans records what the client was answered', () => {
   let app: Hono<SessionEnv>;
 
   beforeAll(async () => {
-    gw = await startGateway({ upstreamUrl: 'http://127.0.0.1:9' });
+    gw = await startGateway();
     app = buildApp(gw.deps);
   });
   afterAll(() => gw.close());

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExportConfig } from '../../src/audit/export-config.js';
 import { exportAuditRecords } from '../../src/audit/export.js';
 import type { AuditRecord } from '../../src/audit/record.js';
 import { createRedisStore } from '../../src/store/redis.js';
@@ -73,27 +72,5 @@ describe('audit:export', () => {
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toMatch(/--from must be an ISO 8601 time/);
     expect(failed?.stdout).toBe('');
-  });
-});
-
-describe('loadExportConfig', () => {
-  it('needs only the Redis variables', () => {
-    expect(loadExportConfig({ REDIS_URL: 'redis://10.0.0.1:6379' })).toEqual({
-      redis: { url: 'redis://10.0.0.1:6379', clusterNodes: [], keyPrefix: 'sbff:' },
-    });
-    expect(loadExportConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001', REDIS_KEY_PREFIX: 'x:' }).redis).toEqual(
-      {
-        url: undefined,
-        clusterNodes: ['a:7000', 'b:7001'],
-        keyPrefix: 'x:',
-      },
-    );
-  });
-
-  it('names every problem', () => {
-    expect(() => loadExportConfig({})).toThrow(/REDIS_URL: is required/);
-    expect(() => loadExportConfig({ REDIS_URL: 'http://x', REDIS_KEY_PREFIX: '{bad}' })).toThrow(
-      /REDIS_URL: must be a redis:\/\/[\s\S]*REDIS_KEY_PREFIX: may hold only/,
-    );
   });
 });

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createAuditTrail } from '../../src/audit/durable-trail.js';
 import type { AuditInput, AuditTrail } from '../../src/audit/audit-trail.js';
+import type { AuditRecord } from '../../src/audit/record.js';
 import { createBackgroundTasks } from '../../src/platform/background-tasks.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
 import { createKeys } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
-import { captureLogs } from '../helpers/gateway.js';
+import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
 import { testPrefix } from '../helpers/redis.js';
 
 export function auditInput(over: Partial<AuditInput> = {}): AuditInput {
@@ -32,7 +33,7 @@ export function newSpoolDir(): string {
 export interface TrailHarness {
   trail: AuditTrail;
   metrics: Metrics;
-  logs: ReturnType<typeof captureLogs>;
+  logs: CapturedLogs;
   key: string;
   spoolDir: string;
 }
@@ -65,31 +66,23 @@ export function makeTrail(options: {
   return { trail, metrics, logs, key: keys.auditLog(), spoolDir };
 }
 
-/** The record ids in the stream, oldest first, read straight from Redis. */
-export async function streamRecordIds(url: string, key: string): Promise<string[]> {
+/** Every record in an audit stream, oldest first, read straight from Redis: the raw JSON and parsed. */
+export async function streamRecords(
+  url: string,
+  key: string,
+): Promise<{ raw: string[]; records: AuditRecord[] }> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
     const rows = await redis.xrange(key, '-', '+');
-    return rows.map(([, fields]) => (JSON.parse(fields[1] ?? '{}') as { id: string }).id);
+    const raw = rows.map(([, fields]) => fields[1] ?? '');
+    return { raw, records: raw.map((json) => JSON.parse(json) as AuditRecord) };
   } finally {
     redis.disconnect();
   }
 }
 
-/** Polls `condition` until true, failing after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}) {
-  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  const value = metric?.values.find((v) =>
-    Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
-  );
-  return value?.value ?? 0;
+/** The record ids in an audit stream, oldest first. */
+export async function streamRecordIds(url: string, key: string): Promise<string[]> {
+  return (await streamRecords(url, key)).records.map((r) => r.id);
 }

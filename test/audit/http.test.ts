@@ -4,30 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/record.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { deleteKeys, REDIS_URL } from '../helpers/redis.js';
-import { streamRecordIds } from './fixture.js';
-import { Redis } from 'ioredis';
+import { postLogin } from '../helpers/login.js';
+import { REDIS_URL } from '../helpers/redis.js';
+import { streamRecordIds, streamRecords as readStream } from './fixture.js';
 
 const API_KEY = 'sk-audit-test-7Qx9vLmZp3';
 const ALICE = { username: 'alice', password: 'alice-password-1' };
 const scans = (group = 'grp_a', query = '') => `/v1/accounts/${group}/signals/scans${query}`;
 
 /** Every record in the gateway's stream, oldest first, read straight from Redis. */
-async function streamRecords(gw: TestGateway): Promise<{ raw: string[]; records: AuditRecord[] }> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const rows = await redis.xrange(gw.deps.keys.auditLog(), '-', '+');
-    const raw = rows.map(([, fields]) => fields[1] ?? '');
-    return { raw, records: raw.map((json) => JSON.parse(json) as AuditRecord) };
-  } finally {
-    redis.disconnect();
-  }
-}
+const streamRecords = (gw: TestGateway) => readStream(REDIS_URL, gw.deps.keys.auditLog());
 
 async function recordOf(gw: TestGateway, res: Response): Promise<AuditRecord> {
   const traceId = res.headers.get('x-trace-id');
@@ -36,31 +25,19 @@ async function recordOf(gw: TestGateway, res: Response): Promise<AuditRecord> {
   return found[0] as AuditRecord;
 }
 
-function postJson(gw: TestGateway, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${gw.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-}
-
 describe('the audit trail of a running gateway', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      keys: [{ key: API_KEY, accountGroups: '*', permissions: ['signals:read'] }],
+    gw = await startGateway({
+      simulator: { keys: [{ key: API_KEY, accountGroups: '*', permissions: ['signals:read'] }] },
+      apiKey: API_KEY,
     });
-    gw = await startGateway({ upstreamUrl: sim.url, apiKey: API_KEY });
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   it('records a login, a failed login and a logout, each with the response trace id', async () => {
-    const ok = await postJson(gw, '/auth/login', ALICE, { 'user-agent': 'browser/1' });
+    const ok = await postLogin(gw, ALICE, { 'user-agent': 'browser/1' });
     expect(ok.status).toBe(200);
     expect(await recordOf(gw, ok)).toMatchObject({
       event: 'auth.login',
@@ -69,14 +46,14 @@ describe('the audit trail of a running gateway', () => {
       client: { ip: '127.0.0.1', userAgent: 'browser/1' },
     });
 
-    const wrong = await postJson(gw, '/auth/login', { username: 'alice', password: 'nope-nope-nope' });
+    const wrong = await postLogin(gw, { username: 'alice', password: 'nope-nope-nope' });
     expect(wrong.status).toBe(401);
     expect(await recordOf(gw, wrong)).toMatchObject({
       event: 'auth.login_failed',
       actor: { username: 'alice' },
       outcome: { status: 401, code: 'INVALID_CREDENTIALS' },
     });
-    const unknown = await postJson(gw, '/auth/login', { username: 'nobody', password: 'whatever-123' });
+    const unknown = await postLogin(gw, { username: 'nobody', password: 'whatever-123' });
     expect(await recordOf(gw, unknown)).toMatchObject({
       event: 'auth.login_failed',
       actor: { userId: null, username: 'nobody' },
@@ -132,7 +109,7 @@ describe('the audit trail of a running gateway', () => {
       outcome: { status: 400, code: 'VALIDATION_ERROR' },
     });
 
-    sim.setFaults({ mode: 'error', status: 500 });
+    gw.sim.setFaults({ mode: 'error', status: 500 });
     try {
       const failed = await gw.get(scans('grp_b', '?limit=7'), cookie, { 'cache-control': 'no-cache' });
       expect(failed.status).toBe(502);
@@ -141,7 +118,7 @@ describe('the audit trail of a running gateway', () => {
         outcome: { status: 502, code: 'UPSTREAM_ERROR' },
       });
     } finally {
-      sim.reset();
+      gw.sim.reset();
     }
   });
 
@@ -155,7 +132,7 @@ describe('the audit trail of a running gateway', () => {
   it('no record and no log line holds the API key, a password or the session cookie', async () => {
     const { cookie } = await gw.login(ALICE.username, ALICE.password);
     await gw.get(scans(), cookie);
-    await postJson(gw, '/auth/login', { username: 'bob', password: 'bob-wrong-password' });
+    await postLogin(gw, { username: 'bob', password: 'bob-wrong-password' });
     const sessionId = cookie.split('=')[1] ?? '';
     expect(sessionId.length).toBeGreaterThan(10);
     const stored = (await streamRecords(gw)).raw.join('\n');
@@ -171,7 +148,7 @@ describe('the audit trail of a running gateway', () => {
     // The login body refuses fields over 1 KiB and Node refuses headers over 16 KiB before any
     // audit, so the 100 KB case is record.test.ts's; here: as long as each route lets through.
     const nasty = `eve\r\n{"event":"auth.login"}\u001b[2J\u001b]0;pwned\u0007${'x'.repeat(900)}`;
-    const failed = await postJson(gw, '/auth/login', { username: nasty, password: 'irrelevant-1' });
+    const failed = await postLogin(gw, { username: nasty, password: 'irrelevant-1' });
     const login = await recordOf(gw, failed);
     expect(login.event).toBe('auth.login_failed');
     expect(login.actor.username).toMatch(/^eve\\u000d\\u000a\{"event":"auth.login"\}\\u001b\[2J/);
@@ -198,8 +175,7 @@ describe('the audit trail of a running gateway', () => {
 
 describe('a limited call', () => {
   it('is recorded as 429 RATE_LIMITED', async () => {
-    const sim = await startSimulator();
-    const gw = await startGateway({ upstreamUrl: sim.url, env: { USER_RPS: '0.01', USER_BURST: '1' } });
+    const gw = await startGateway({ env: { USER_RPS: '0.01', USER_BURST: '1' } });
     try {
       const { cookie } = await gw.login(ALICE.username, ALICE.password);
       expect((await gw.get(scans(), cookie)).status).toBe(200);
@@ -211,14 +187,12 @@ describe('a limited call', () => {
       });
     } finally {
       await gw.close();
-      await sim.close();
     }
   });
 });
 
 describe('when the audit record can be written nowhere', () => {
   it('the scans list answers 503 SERVICE_UNAVAILABLE and no data', async () => {
-    const sim = await startSimulator();
     const real = createRedisStore({ url: REDIS_URL });
     let auditDown = false;
     // Only the audit stream fails: sessions still resolve, so the request reaches the data.
@@ -232,7 +206,6 @@ describe('when the audit record can be written nowhere', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sbff-audit-')), 'a-file');
     writeFileSync(file, '');
     const gw = await startGateway({
-      upstreamUrl: sim.url,
       store,
       env: { AUDIT_SPOOL_DIR: join(file, 'spool') },
     });
@@ -249,21 +222,17 @@ describe('when the audit record can be written nowhere', () => {
       expect((await gw.get(scans(), cookie)).status).toBe(200);
     } finally {
       await gw.close();
-      await deleteKeys(gw.prefix);
-      await sim.close();
     }
   });
 });
 
 describe('GET /admin/audit', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let auditor: string;
   let alice: string;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url });
+    gw = await startGateway();
     ({ cookie: alice } = await gw.login('alice', 'alice-password-1'));
     const { cookie: bob } = await gw.login('bob', 'bob-password-1');
     for (let i = 0; i < 6; i += 1) await gw.get(scans('grp_a', `?limit=${i + 1}`), alice);
@@ -271,10 +240,7 @@ describe('GET /admin/audit', () => {
     await gw.get(scans('grp_a'), bob);
     ({ cookie: auditor } = await gw.login('audrey', 'audrey-password-1'));
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   async function page(query: string, cookie = auditor) {
     const res = await gw.get(`/admin/audit${query}`, cookie);

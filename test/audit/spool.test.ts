@@ -10,15 +10,8 @@ import { StoreUnavailableError } from '../../src/store/store.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { deleteKeys, REDIS_URL, startOwnRedis, testPrefix, type OwnRedis } from '../helpers/redis.js';
-import {
-  auditInput,
-  makeTrail,
-  metricValue,
-  newSpoolDir,
-  streamRecordIds,
-  waitFor,
-  type TrailHarness,
-} from './fixture.js';
+import { metricValue } from '../helpers/metrics.js';
+import { auditInput, makeTrail, newSpoolDir, streamRecordIds, type TrailHarness } from './fixture.js';
 
 const harnesses: TrailHarness[] = [];
 const prefixes: string[] = [];
@@ -52,12 +45,6 @@ describe('the spool when Redis is killed', () => {
     await own.stop();
   });
 
-  const redisAnswers = () =>
-    store.ping().then(
-      () => true,
-      () => false,
-    );
-
   it('keeps every record while Redis is down and delivers each exactly once to a restarted, empty Redis', async () => {
     const prefix = testPrefix('spool');
     const h = track(makeTrail({ store, prefix }), prefix);
@@ -65,19 +52,19 @@ describe('the spool when Redis is killed', () => {
     const inputs = Array.from({ length: 40 }, (_, i) => auditInput({ traceId: `down-${i}` }));
     await Promise.all(inputs.map((input) => h.trail.record(input)));
 
-    expect(await metricValue(h.metrics, 'sbff_audit_records_total', { sink: 'spool' })).toBe(40);
-    expect(await metricValue(h.metrics, 'sbff_audit_spool_records')).toBe(40);
+    expect(await metricValue(h.metrics.auditRecords, { sink: 'spool' })).toBe(40);
+    expect(await metricValue(h.metrics.auditSpoolDepth)).toBe(40);
     expect(spooledLines(h.spoolDir)).toHaveLength(40);
 
     await own.start();
-    await waitFor(redisAnswers);
+    expect(await store.ready(5000)).toBe(true);
     await h.trail.flush();
 
     const ids = await streamRecordIds(own.url, h.key);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
-    expect(await metricValue(h.metrics, 'sbff_audit_spool_records')).toBe(0);
-    expect(await metricValue(h.metrics, 'sbff_audit_delivery_lag_seconds')).toBe(0);
+    expect(await metricValue(h.metrics.auditSpoolDepth)).toBe(0);
+    expect(await metricValue(h.metrics.auditDeliveryLag)).toBe(0);
     expect(spooledLines(h.spoolDir)).toHaveLength(0);
     // A second flush finds nothing more to send.
     await h.trail.flush();
@@ -89,11 +76,13 @@ describe('the spool when Redis is killed', () => {
     const h = track(makeTrail({ store, prefix, retryMs: 50 }), prefix);
     await own.stop();
     for (let i = 0; i < 5; i += 1) await h.trail.record(auditInput({ traceId: `bg-${i}` }));
-    expect(await metricValue(h.metrics, 'sbff_audit_spool_records')).toBe(5);
+    expect(await metricValue(h.metrics.auditSpoolDepth)).toBe(5);
     await own.start();
-    await waitFor(async () => (await streamRecordIds(own.url, h.key).catch(() => [])).length === 5);
-    await waitFor(async () => (await metricValue(h.metrics, 'sbff_audit_spool_records')) === 0);
-    expect(new Set(await streamRecordIds(own.url, h.key)).size).toBe(5);
+    await h.logs.waitFor('audit spool delivered');
+    expect(await metricValue(h.metrics.auditSpoolDepth)).toBe(0);
+    const ids = await streamRecordIds(own.url, h.key);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
   });
 });
 

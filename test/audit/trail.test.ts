@@ -6,7 +6,8 @@ import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { auditInput, makeTrail, metricValue, streamRecordIds, type TrailHarness } from './fixture.js';
+import { metricValue } from '../helpers/metrics.js';
+import { auditInput, makeTrail, streamRecordIds, type TrailHarness } from './fixture.js';
 
 const store = createRedisStore({ url: REDIS_URL });
 const prefixes: string[] = [];
@@ -63,7 +64,7 @@ describe('the audit trail on Redis', () => {
     expect(record.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const line = h.logs.lines.find((l) => l.includes('"audit":'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'audit', audit: record });
-    expect(await metricValue(h.metrics, 'sbff_audit_records_total', { sink: 'stream' })).toBe(1);
+    expect(await metricValue(h.metrics.auditRecords, { sink: 'stream' })).toBe(1);
   });
 
   it('writes the records of concurrent requests together, in few round trips', async () => {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../../src/auth/password.js';
-import { passwordFromInput } from '../../src/auth/password-input.js';
 
 function hashPasswordCli(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/hash-password.ts'], {
@@ -30,28 +29,5 @@ describe('npm run -s hash-password', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe('hash-password: the password is empty\n');
-  });
-
-  it.each([
-    ['an empty password', '\n', /empty/],
-    ['nothing at all', '', /empty/],
-    ['a password over 1 KiB', `${'x'.repeat(1025)}\n`, /over 1024 bytes/],
-    ['a password over 1 KiB in UTF-8 bytes', `${'€'.repeat(342)}`, /over 1024 bytes/],
-    ['several lines', 'one\ntwo\n', /one line/],
-  ])('refuses %s', (_name, input, message) => {
-    const read = passwordFromInput(input);
-    expect(read.ok ? '' : read.problem).toMatch(message);
-  });
-
-  it.each([
-    ['pw\n', 'pw'],
-    ['pw\r\n', 'pw'],
-    ['pw', 'pw'],
-    ['pw\n\n', null],
-    [' spaced out ', ' spaced out '],
-    ['x'.repeat(1024), 'x'.repeat(1024)],
-  ])('reads %j as %j', (input, expected) => {
-    const read = passwordFromInput(input);
-    expect(read.ok ? read.password : null).toBe(expected);
   });
 });

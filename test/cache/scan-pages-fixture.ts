@@ -12,7 +12,7 @@ import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure } from '../../src/upstream/vendor-call.js';
-import { captureLogs } from '../helpers/gateway.js';
+import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 export type StoreKind = 'redis' | 'memory';
@@ -39,7 +39,7 @@ export interface Instance {
   store: Store;
   metrics: Metrics;
   tracker: BackgroundTasks;
-  logs: ReturnType<typeof captureLogs>;
+  logs: CapturedLogs;
   get(query: ScanQuery, extra?: Partial<PageRequest<UpstreamFailure>>): Promise<PageOutcome<UpstreamFailure>>;
 }
 
@@ -159,16 +159,4 @@ export function maxCallsInAnySecond(sim: RunningSimulator): number {
     most = Math.max(most, j - i);
   }
   return most;
-}
-
-/** The value of a counter for one label set (0 when never incremented). */
-export async function counterValue(
-  metric: { get(): Promise<{ values: { value: number; labels: object }[] }> },
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const { values } = await metric.get();
-  const match = values.find((v) =>
-    Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
-  );
-  return match?.value ?? 0;
 }

@@ -4,7 +4,8 @@ import { pageId } from '../../src/cache/page-key.js';
 import type { PageOutcome } from '../../src/cache/page-request.js';
 import type { UpstreamFailure } from '../../src/upstream/vendor-call.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { counterValue, createHarness, type Harness, type StoreKind } from './scan-pages-fixture.js';
+import { metricValue } from '../helpers/metrics.js';
+import { createHarness, type Harness, type StoreKind } from './scan-pages-fixture.js';
 
 const page = { accountGroupId: 'grp_a', limit: 5 };
 
@@ -40,8 +41,8 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     expect(okPage(second).dataJson).toBe(okPage(first).dataJson);
     expect(okPage(second).upstreamTraceId).toBe(okPage(first).upstreamTraceId);
     expect(sim.callCount()).toBe(1);
-    expect(await counterValue(gw.metrics.cacheResults, { result: 'MISS' })).toBe(1);
-    expect(await counterValue(gw.metrics.cacheResults, { result: 'HIT' })).toBe(1);
+    expect(await metricValue(gw.metrics.cacheResults, { result: 'MISS' })).toBe(1);
+    expect(await metricValue(gw.metrics.cacheResults, { result: 'HIT' })).toBe(1);
   });
 
   it('no-cache BYPASSes the stored copy and the fresh page replaces it', async () => {
@@ -222,7 +223,7 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     const leaving = new AbortController();
     const staying = gw.get(page);
     const gone = gw.get(page, { signal: () => leaving.signal });
-    await expect.poll(() => sim.callCount()).toBe(1);
+    await sim.waitForCalls(1);
     leaving.abort();
     expect((await gone).ok).toBe(false);
     expect(await Promise.race([staying.then(() => 'settled'), Promise.resolve('pending')])).toBe('pending');

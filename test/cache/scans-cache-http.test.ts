@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { testPrefix } from '../helpers/redis.js';
 
 interface Envelope {
   success: boolean;
@@ -26,11 +25,9 @@ describe('the scans list cache over HTTP, two gateways on one Redis', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    const prefix = testPrefix('cachehttp');
-    const env = { CACHE_TTL_S: '30', CACHE_STALE_S: '300' };
-    a = await startGateway({ upstreamUrl: sim.url, prefix, env, clock: () => clock.now });
-    b = await startGateway({ upstreamUrl: sim.url, prefix, env, clock: () => clock.now });
+    a = await startGateway({ env: { CACHE_TTL_S: '30', CACHE_STALE_S: '300' }, clock: () => clock.now });
+    b = await a.startSibling();
+    sim = a.sim;
     ({ cookie: alice } = await a.login('alice', 'alice-password-1'));
     ({ cookie: bob } = await a.login('bob', 'bob-password-1'));
   });
@@ -38,7 +35,6 @@ describe('the scans list cache over HTTP, two gateways on one Redis', () => {
   afterAll(async () => {
     await b.close();
     await a.close();
-    await sim.close();
   });
 
   it('a cold page is MISS, then HIT from either gateway, each answer with its own traceId', async () => {
@@ -109,22 +105,16 @@ describe('the scans list cache over HTTP, two gateways on one Redis', () => {
 });
 
 describe('the upstream budget over HTTP', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let alice: string;
 
   beforeAll(async () => {
-    sim = await startSimulator();
     gw = await startGateway({
-      upstreamUrl: sim.url,
       env: { UPSTREAM_RPS: '0.5', UPSTREAM_BURST: '1', RATE_MAX_WAIT_MS: '0' },
     });
     ({ cookie: alice } = await gw.login('alice', 'alice-password-1'));
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   it('past RATE_MAX_WAIT_MS a cold page is 429 RATE_LIMITED with Retry-After; a cached one still HITs', async () => {
     const cached = '/v1/accounts/grp_a/signals/scans?limit=1';
@@ -134,6 +124,6 @@ describe('the upstream budget over HTTP', () => {
     expect(limited.headers.get('retry-after')).toBe('2');
     expect(((await limited.json()) as Envelope).error?.code).toBe('RATE_LIMITED');
     expect((await gw.get(cached, alice)).headers.get('x-cache')).toBe('HIT');
-    expect(sim.callCount()).toBe(1);
+    expect(gw.sim.callCount()).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { DEFAULT_USERS, startGateway, writeUsersFile, type TestGateway, type TestUser } from './gateway.js';
+import { startGateway, type TestGateway } from './gateway.js';
+import { DEFAULT_USERS, writeUsersFile, writeUsersJson, type TestUser } from './users.js';
 
 /** A route behind a session, as the shared checks need to call it. */
 export interface ProtectedRoute {
@@ -32,24 +32,18 @@ export function registerAuthChecks(route: ProtectedRoute): void {
   if (as === undefined) throw new Error('registerAuthChecks needs a user');
 
   describe(`${route.method} ${route.path} refuses every request without a live session`, () => {
-    let sim: RunningSimulator;
     let gw: TestGateway;
     let now = Date.now();
 
     beforeAll(async () => {
-      sim = await startSimulator();
       gw = await startGateway({
-        upstreamUrl: sim.url,
         users,
         clock: () => now,
         env: { SESSION_IDLE_S: String(IDLE_S), SESSION_ABSOLUTE_S: String(ABSOLUTE_S) },
       });
     });
-    beforeEach(() => sim.reset());
-    afterAll(async () => {
-      await gw.close();
-      await sim.close();
-    });
+    beforeEach(() => gw.sim.reset());
+    afterAll(() => gw.close());
 
     const login = () => gw.login(as.username, as.password);
     const call = (cookie: string | undefined, csrfToken = 'no-token') =>
@@ -66,7 +60,7 @@ export function registerAuthChecks(route: ProtectedRoute): void {
       expect(res.status).toBe(401);
       expect(body).toMatchObject({ success: false, data: null, error: { code: 'UNAUTHENTICATED' } });
       expect(res.headers.get('x-trace-id')).toMatch(/^[0-9a-f]{32}$/);
-      expect(sim.callCount()).toBe(0);
+      expect(gw.sim.callCount()).toBe(0);
     }
 
     it('a live session passes (the control for the checks below)', async () => {
@@ -127,7 +121,7 @@ export function registerAuthChecks(route: ProtectedRoute): void {
         gw.deps.reload();
         await expectUnauthenticated(await call(cookie, csrfToken));
       } finally {
-        writeFileSync(gw.usersFile, original);
+        writeUsersJson(original, gw.usersFile);
         gw.deps.reload();
       }
       // Back in the file, the user must log in again: the session ended with the removal.

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
-import { freePort, waitForRedis } from './redis.js';
+import { freePort, spawnRedis } from './redis.js';
 
 /** A real 3-master Redis Cluster of the test's own, on free ports; stopped by pid. */
 export interface OwnCluster {
@@ -14,10 +14,9 @@ export interface OwnCluster {
 export async function startOwnCluster(): Promise<OwnCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sbff-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
-  const children: ChildProcess[] = ports.map((port) =>
-    spawn(
-      'redis-server',
-      [
+  const children: ChildProcess[] = await Promise.all(
+    ports.map((port) =>
+      spawnRedis([
         '--port',
         String(port),
         '--bind',
@@ -34,11 +33,9 @@ export async function startOwnCluster(): Promise<OwnCluster> {
         '2000',
         '--dir',
         dir,
-      ],
-      { stdio: 'ignore' },
+      ]),
     ),
   );
-  await Promise.all(ports.map((port) => waitForRedis(`redis://127.0.0.1:${port}`)));
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   const created = spawnSync(
     'redis-cli',
@@ -70,7 +67,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
 
 async function waitForClusterOk(nodes: string[]): Promise<void> {
   // Every node must know the whole slot map before a client reads it, or the client's first
-  // map has holes.
+  // map has holes. Nodes announce no such moment, so this asks them, within a bound.
   const deadline = Date.now() + 15_000;
   const ok = (node: string) => {
     const info = spawnSync('redis-cli', ['-p', node.split(':')[1] ?? '', 'cluster', 'info'], {

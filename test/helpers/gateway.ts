@@ -1,135 +1,98 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/password.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
-import { createLogger } from '../../src/platform/logger.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, testPrefix } from './redis.js';
+import {
+  DEFAULT_STORE,
+  gatewayEnv,
+  simulatorFor,
+  usersFileFor,
+  type GatewayParts,
+  type StoreTarget,
+} from './gateway-env.js';
+import { login, type LoggedIn } from './login.js';
+import { captureLogs, type CapturedLogs } from './logs.js';
+import { deleteKeys, testPrefix } from './redis.js';
 
-/** Cheap scrypt for tests (the cost is read from each hash); production uses N=2^17. */
-export const TEST_HASH_PARAMS = { logN: 10, r: 8, p: 1 };
-
-export interface TestUser {
-  id: string;
-  username: string;
-  password: string;
-  accountGroups: string[];
-  roles?: string[];
-}
-
-export const DEFAULT_USERS: TestUser[] = [
-  { id: 'u_alice', username: 'alice', password: 'alice-password-1', accountGroups: ['grp_a', 'grp_b'] },
-  { id: 'u_bob', username: 'bob', password: 'bob-password-1', accountGroups: ['grp_b'] },
-  {
-    id: 'u_audrey',
-    username: 'audrey',
-    password: 'audrey-password-1',
-    accountGroups: [],
-    roles: ['auditor'],
-  },
-];
-
-export async function writeUsersFile(users: TestUser[], path?: string): Promise<string> {
-  const file = path ?? join(mkdtempSync(join(tmpdir(), 'sbff-users-')), 'users.json');
-  const entries = await Promise.all(
-    users.map(async (u) => ({
-      id: u.id,
-      username: u.username,
-      passwordHash: await hashPassword(u.password, TEST_HASH_PARAMS),
-      accountGroups: u.accountGroups,
-      roles: u.roles ?? [],
-    })),
-  );
-  writeFileSync(file, JSON.stringify({ users: entries }, null, 2));
-  return file;
-}
-
-/** Captures every log line, to search for secrets and records. */
-export function captureLogs(level = process.env['TEST_LOG_LEVEL'] ?? 'info') {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(
-        ...chunk
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l !== ''),
-      );
-      done();
-    },
-  });
-  return {
-    lines,
-    logger: createLogger(level, stream),
-    text: () => lines.join('\n'),
-  };
-}
-
-export interface GatewayOptions {
-  upstreamUrl: string;
-  apiKey?: string;
-  /** Environment on top of the test defaults. */
-  env?: Record<string, string>;
-  users?: TestUser[];
-  usersFile?: string;
-  /** 'redis' (default: the machine's Redis under a fresh prefix) or 'memory', or a store to share. */
-  store?: 'redis' | 'memory' | Store;
-  redisUrl?: string;
-  prefix?: string;
+export interface GatewayOptions extends GatewayParts {
+  /**
+   * The store: the machine's Redis (default), a Redis of the test's own or a cluster
+   * (`{ url }`, `{ clusterNodes }`), 'memory' (the embedded store on the test's clock), or a
+   * ready-made Store (a wrapper that fails on cue) used as it is.
+   * @default { url: REDIS_URL }
+   */
+  store?: StoreTarget | Store;
+  /** The clock of sessions, cache freshness and the embedded store: tests move it instead of sleeping. */
   clock?: () => number;
 }
 
+/** A gateway in this process (the app of `createApp(deps)` on a real port), its parts in reach. */
 export interface TestGateway {
   url: string;
   deps: Deps;
   config: Config;
   server: RunningServer;
+  /** The vendor it calls: the one given, or its own. */
+  sim: RunningSimulator;
   prefix: string;
   usersFile: string;
-  logs: ReturnType<typeof captureLogs>;
-  /** Logs in; returns the Cookie header value and the CSRF token. */
-  login(username: string, password: string): Promise<{ cookie: string; csrfToken: string }>;
+  logs: CapturedLogs;
+  /** `login(gw.url, …)`: the Cookie header value and the CSRF token; throws unless 200. */
+  login(username: string, password: string): Promise<LoggedIn>;
   /** GET with the session cookie. */
   get(path: string, cookie: string, headers?: Record<string, string>): Promise<Response>;
+  /**
+   * Another instance on the same Redis prefix, users file, simulator and clock, as a second replica
+   * behind the load balancer. Closing it leaves the keys and the simulator to this gateway.
+   */
+  startSibling(options?: { env?: Record<string, string> }): Promise<TestGateway>;
   close(): Promise<void>;
 }
 
-export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
+const isStore = (store: GatewayOptions['store']): store is Store =>
+  typeof store === 'object' && 'kind' in store;
+
+/**
+ * THE way a test starts a gateway: config from the test defaults plus `env`, a users file, a
+ * simulator on a port (started for it unless given), the store, and a server on a free port.
+ * `close()` undoes all of it: server, deps, its simulator, and the keys under its prefix.
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
+  const { sim, owned: ownsSim } = await simulatorFor(options.simulator);
+  const usersFile = await usersFileFor(options);
+  return startInstance(options, { sim, ownsSim, usersFile, ownsKeys: true });
+}
+
+async function startInstance(
+  options: GatewayOptions,
+  shared: { sim: RunningSimulator; ownsSim: boolean; usersFile: string; ownsKeys: boolean },
+): Promise<TestGateway> {
+  const { sim, usersFile } = shared;
   const prefix = options.prefix ?? testPrefix('gw');
-  const usersFile = options.usersFile ?? (await writeUsersFile(options.users ?? DEFAULT_USERS));
-  const spoolDir = mkdtempSync(join(tmpdir(), 'sbff-spool-'));
-  const redisUrl = options.redisUrl ?? REDIS_URL;
-  const config = loadConfig({
-    UPSTREAM_BASE_URL: options.upstreamUrl,
-    UPSTREAM_API_KEY: options.apiKey ?? 'sim-key',
-    USERS_FILE: usersFile,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    COOKIE_SECURE: 'false',
-    PORT: '0',
-    AUDIT_SPOOL_DIR: spoolDir,
-    UPSTREAM_TIMEOUT_MS: '2000',
-    USER_RPS: '1000',
-    USER_BURST: '1000',
-    UPSTREAM_RPS: '1000',
-    UPSTREAM_BURST: '1000',
-    LOG_LEVEL: 'info',
-    ...options.env,
-  });
+  const given = options.store ?? DEFAULT_STORE;
+  const target: StoreTarget = isStore(given) ? DEFAULT_STORE : given;
+  // A cluster's keys go with the cluster; the embedded store's with the process.
+  const keysAt = target === 'memory' || 'clusterNodes' in target ? undefined : target.url;
+  const config = loadConfig(
+    gatewayEnv({
+      upstreamUrl: sim.url,
+      apiKey: options.apiKey ?? 'sim-key',
+      usersFile,
+      prefix,
+      store: target,
+      env: options.env ?? {},
+    }),
+  );
   const logs = captureLogs();
-  const store =
-    options.store === 'memory'
+  const store: Store = isStore(given)
+    ? given
+    : given === 'memory'
       ? createMemoryStore(options.clock)
-      : typeof options.store === 'object'
-        ? options.store
-        : createRedisStore({ url: config.redis.url ?? redisUrl, clusterNodes: config.redis.clusterNodes });
+      : createRedisStore({ url: config.redis.url, clusterNodes: config.redis.clusterNodes });
   const deps = createDeps(config, {
     logger: logs.logger,
     store,
@@ -139,32 +102,32 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
   const server = await startServer(createApp(deps), { port: 0, host: '127.0.0.1' });
   const url = server.url;
 
-  return {
+  const gateway: TestGateway = {
     url,
     deps,
     config,
     server,
+    sim,
     prefix,
     usersFile,
     logs,
-    async login(username, password) {
-      const res = await fetch(`${url}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { data: { csrfToken: string } };
-      const setCookie = res.headers.get('set-cookie') ?? '';
-      return { cookie: setCookie.split(';')[0] ?? '', csrfToken: body.data.csrfToken };
-    },
-    get(path, cookie, headers = {}) {
-      return fetch(`${url}${path}`, { headers: { cookie, ...headers } });
+    login: (username, password) => login(url, username, password),
+    get: (path, cookie, headers = {}) => fetch(`${url}${path}`, { headers: { cookie, ...headers } }),
+    async startSibling(sibling = {}) {
+      if (given === 'memory' || isStore(given)) {
+        throw new Error('siblings share a store through Redis: start them on a Redis target');
+      }
+      return startInstance(
+        { ...options, prefix, env: { ...options.env, ...sibling.env } },
+        { sim, ownsSim: false, usersFile, ownsKeys: false },
+      );
     },
     async close() {
       await server.close(1000);
       await deps.close();
-      if (options.store === undefined || options.store === 'redis') await deleteKeys(prefix, redisUrl);
+      if (shared.ownsSim) await sim.close();
+      if (shared.ownsKeys && keysAt !== undefined) await deleteKeys(prefix, keysAt);
     },
   };
+  return gateway;
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { createLines } from './lines.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -53,12 +54,17 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
-        { stdio: 'ignore' },
-      );
-      await waitForRedis(own.url);
+      child = await spawnRedis([
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...extraArgs,
+      ]);
     },
     async stop() {
       const running = child;
@@ -73,20 +79,21 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
   return own;
 }
 
-export async function waitForRedis(url: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    } finally {
-      redis.disconnect();
-    }
+/**
+ * Starts redis-server and resolves once it logs that it accepts connections (it listens by then);
+ * rejects with its output when it exits first.
+ */
+export async function spawnRedis(args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = createLines();
+  child.stdout.on('data', (chunk: Buffer) => out.write(chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => out.write(chunk.toString('utf8')));
+  child.once('exit', (code) => out.end(`redis-server exited (${String(code)})`));
+  try {
+    await out.waitFor('Ready to accept connections', 10_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}: ${out.text()}`);
   }
+  return child;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postLogin } from '../helpers/login.js';
 
 interface Envelope {
   success: boolean;
@@ -9,31 +9,22 @@ interface Envelope {
   traceId: string;
 }
 
-const postLogin = (gw: TestGateway, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${gw.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
 const credentials = (username: string, password: string) => JSON.stringify({ username, password });
 
 describe('POST /auth/login', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let secureGw: TestGateway;
   let laxGw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator();
     [gw, secureGw, laxGw] = await Promise.all([
-      startGateway({ upstreamUrl: sim.url }),
-      startGateway({ upstreamUrl: sim.url, env: { COOKIE_SECURE: 'true' } }),
-      startGateway({ upstreamUrl: sim.url, store: 'memory', env: { COOKIE_SAMESITE: 'Lax' } }),
+      startGateway(),
+      startGateway({ env: { COOKIE_SECURE: 'true' } }),
+      startGateway({ store: 'memory', env: { COOKIE_SAMESITE: 'Lax' } }),
     ]);
   });
   afterAll(async () => {
     await Promise.all([gw.close(), secureGw.close(), laxGw.close()]);
-    await sim.close();
   });
 
   it('answers the user, a CSRF token and the expiry, and sets a strict HttpOnly session cookie', async () => {

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postLogin, sessionCookieOf } from '../helpers/login.js';
 
 describe('GET /auth/session and POST /auth/logout', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url });
+    gw = await startGateway();
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   const logout = (cookie: string, headers: Record<string, string> = {}) =>
     fetch(`${gw.url}/auth/logout`, { method: 'POST', headers: { cookie, ...headers } });
@@ -21,13 +16,9 @@ describe('GET /auth/session and POST /auth/logout', () => {
     ((await res.json()) as { error: { code: string } | null }).error?.code;
 
   it('the session route answers what login answered', async () => {
-    const res = await fetch(`${gw.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'audrey', password: 'audrey-password-1' }),
-    });
+    const res = await postLogin(gw, { username: 'audrey', password: 'audrey-password-1' });
     const loginData = ((await res.json()) as { data: unknown }).data;
-    const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const cookie = sessionCookieOf(res);
     const session = await gw.get('/auth/session', cookie);
     expect(session.status).toBe(200);
     expect(((await session.json()) as { data: unknown }).data).toEqual(loginData);
@@ -63,12 +54,11 @@ describe('GET /auth/session and POST /auth/logout', () => {
     expect(cleared).toContain('Max-Age=0');
     expect(cleared).toContain('Path=/');
     // Dead for everyone holding the cookie, e.g. another instance on the same store.
-    const sibling = await startGateway({ upstreamUrl: sim.url, prefix: gw.prefix, usersFile: gw.usersFile });
+    const sibling = await gw.startSibling();
     try {
       expect((await sibling.get('/auth/session', cookie)).status).toBe(401);
     } finally {
-      await sibling.server.close(1000);
-      await sibling.deps.close();
+      await sibling.close();
     }
     expect((await gw.get('/auth/session', cookie)).status).toBe(401);
     expect((await logout(cookie, { 'x-csrf-token': csrfToken })).status).toBe(401);
@@ -76,12 +66,11 @@ describe('GET /auth/session and POST /auth/logout', () => {
 
   it('a session made on one instance works on another sharing the store', async () => {
     const { cookie } = await gw.login('bob', 'bob-password-1');
-    const sibling = await startGateway({ upstreamUrl: sim.url, prefix: gw.prefix, usersFile: gw.usersFile });
+    const sibling = await gw.startSibling();
     try {
       expect((await sibling.get('/auth/session', cookie)).status).toBe(200);
     } finally {
-      await sibling.server.close(1000);
-      await sibling.deps.close();
+      await sibling.close();
     }
   });
 });

@@ -1,26 +1,20 @@
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { DEFAULT_USERS, startGateway, writeUsersFile, type TestGateway } from '../helpers/gateway.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { DEFAULT_USERS, writeUsersFile, writeUsersJson } from '../helpers/users.js';
 
 /** SIGHUP calls deps.reload(); authorization is read from the current users file on every request. */
 describe('re-reading the users file (SIGHUP)', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url });
+    gw = await startGateway();
   });
   beforeEach(async () => {
-    sim.reset();
+    gw.sim.reset();
     await writeUsersFile(DEFAULT_USERS, gw.usersFile);
     gw.deps.reload();
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   const codeOf = async (res: Response) =>
     ((await res.json()) as { error: { code: string } | null }).error?.code;
@@ -30,7 +24,7 @@ describe('re-reading the users file (SIGHUP)', () => {
   it('a group removed from a live session gets 403 FORBIDDEN on the next request, upstream not called', async () => {
     const { cookie } = await gw.login('alice', 'alice-password-1');
     expect((await gw.get('/v1/accounts/grp_b/signals/scans', cookie)).status).toBe(200);
-    sim.reset();
+    gw.sim.reset();
 
     await writeUsersFile(withAlice(['grp_a']), gw.usersFile);
     gw.deps.reload();
@@ -38,7 +32,7 @@ describe('re-reading the users file (SIGHUP)', () => {
     const res = await gw.get('/v1/accounts/grp_b/signals/scans', cookie);
     expect(res.status).toBe(403);
     expect(await codeOf(res)).toBe('FORBIDDEN');
-    expect(sim.callCount()).toBe(0);
+    expect(gw.sim.callCount()).toBe(0);
     expect((await gw.get('/v1/accounts/grp_a/signals/scans', cookie)).status).toBe(200);
     const session = (await (await gw.get('/auth/session', cookie)).json()) as {
       data: { user: { accountGroups: string[] } };
@@ -67,7 +61,7 @@ describe('re-reading the users file (SIGHUP)', () => {
     const res = await gw.get('/v1/accounts/grp_b/signals/scans', cookie);
     expect(res.status).toBe(401);
     expect(await codeOf(res)).toBe('UNAUTHENTICATED');
-    expect(sim.callCount()).toBe(0);
+    expect(gw.sim.callCount()).toBe(0);
     await expect(gw.login('bob', 'bob-password-1')).rejects.toThrow(/401/);
   });
 
@@ -77,7 +71,7 @@ describe('re-reading the users file (SIGHUP)', () => {
     ['an empty file', ''],
   ])('a bad new file (%s) keeps the old users and logs why', async (_name, content) => {
     const { cookie } = await gw.login('alice', 'alice-password-1');
-    writeFileSync(gw.usersFile, content);
+    writeUsersJson(content, gw.usersFile);
     gw.deps.reload();
     expect(gw.logs.text()).toContain('users file rejected; keeping the previous users');
     expect(gw.logs.text()).toContain(`USERS_FILE ${gw.usersFile}`);

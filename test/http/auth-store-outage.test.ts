@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postLogin } from '../helpers/login.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
 
 const SCANS = '/v1/accounts/grp_a/signals/scans';
@@ -8,19 +8,17 @@ const SCANS = '/v1/accounts/grp_a/signals/scans';
 /** docs/operations.md#store-outage: a dead store means 503 + Retry-After, never 401, and recovery on its own. */
 describe('when Redis goes away', () => {
   let redis: OwnRedis;
-  let sim: RunningSimulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    [redis, sim] = await Promise.all([startOwnRedis(), startSimulator()]);
-    gw = await startGateway({ upstreamUrl: sim.url, redisUrl: redis.url });
+    redis = await startOwnRedis();
+    gw = await startGateway({ store: { url: redis.url } });
     gw.deps.logger.level = 'silent';
   });
   afterAll(async () => {
     await redis.start().catch(() => undefined);
     await gw.close();
     await redis.stop();
-    await sim.close();
   });
 
   async function expectUnavailable(res: Response) {
@@ -44,23 +42,13 @@ describe('when Redis goes away', () => {
         headers: { cookie, 'x-csrf-token': csrfToken },
       }),
     );
-    await expectUnavailable(
-      await fetch(`${gw.url}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'alice', password: 'alice-password-1' }),
-      }),
-    );
+    await expectUnavailable(await postLogin(gw, { username: 'alice', password: 'alice-password-1' }));
 
     // This redis keeps nothing on disk, so the old session is gone: log in again once it answers.
     await redis.start();
-    let fresh: { cookie: string } | undefined;
-    for (let attempt = 0; fresh === undefined && attempt < 100; attempt += 1) {
-      fresh = await gw.login('alice', 'alice-password-1').catch(() => undefined);
-      if (fresh === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(fresh).toBeDefined();
-    expect((await gw.get('/auth/session', fresh?.cookie ?? '')).status).toBe(200);
-    expect((await gw.get(SCANS, fresh?.cookie ?? '')).status).toBe(200);
+    expect(await gw.deps.store.ready(5000)).toBe(true);
+    const fresh = await gw.login('alice', 'alice-password-1');
+    expect((await gw.get('/auth/session', fresh.cookie)).status).toBe(200);
+    expect((await gw.get(SCANS, fresh.cookie)).status).toBe(200);
   });
 });

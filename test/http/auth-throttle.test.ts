@@ -1,40 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postLogin } from '../helpers/login.js';
+import { metricValue } from '../helpers/metrics.js';
 
+// TRUST_PROXY=1: the client address is the last X-Forwarded-For entry.
 const login = (gw: TestGateway, username: string, password: string, ip = '192.0.2.1') =>
-  fetch(`${gw.url}/auth/login`, {
-    method: 'POST',
-    // TRUST_PROXY=1: the client address is the last X-Forwarded-For entry.
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ username, password }),
-  });
+  postLogin(gw, { username, password }, { 'x-forwarded-for': ip });
 
 async function codeOf(res: Response): Promise<string | undefined> {
   return ((await res.json()) as { error: { code: string } | null }).error?.code;
 }
 
 describe('failed logins are throttled per account and per client IP (LOGIN_MAX_FAILURES=3)', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let memoryGw: TestGateway;
   let now = Date.now();
 
   beforeAll(async () => {
-    sim = await startSimulator();
     const env = { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: '1' };
     [gw, memoryGw] = await Promise.all([
-      startGateway({ upstreamUrl: sim.url, env }),
-      startGateway({ upstreamUrl: sim.url, env, store: 'memory', clock: () => now }),
+      startGateway({ env }),
+      startGateway({ env, store: 'memory', clock: () => now }),
     ]);
   });
   afterAll(async () => {
     await Promise.all([gw.close(), memoryGw.close()]);
-    await sim.close();
   });
 
-  const metric = async (result: string) =>
-    (await gw.deps.metrics.logins.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+  const metric = (result: string) => metricValue(gw.deps.metrics.logins, { result });
 
   it('answers 429 TOO_MANY_ATTEMPTS with Retry-After after the limit, even to the right password', async () => {
     const failuresBefore = await metric('failure');

@@ -1,33 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postLogin } from '../helpers/login.js';
 
 const APP = 'https://app.example';
 const EVIL = 'https://evil.example';
 const SCANS = '/v1/accounts/grp_a/signals/scans';
 
 describe('cross-site requests are refused before any work; listed origins get CORS', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let cookie: string;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url, env: { CORS_ORIGINS: `${APP}, https://other.example` } });
+    gw = await startGateway({ env: { CORS_ORIGINS: `${APP}, https://other.example` } });
     ({ cookie } = await gw.login('alice', 'alice-password-1'));
   });
-  beforeEach(() => sim.reset());
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  beforeEach(() => gw.sim.reset());
+  afterAll(() => gw.close());
 
   const loginFrom = (headers: Record<string, string>) =>
-    fetch(`${gw.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ username: 'alice', password: 'alice-password-1' }),
-    });
+    postLogin(gw, { username: 'alice', password: 'alice-password-1' }, headers);
 
   async function expectCsrfRefusal(res: Response) {
     const body = (await res.json()) as { success: boolean; error: { code: string } | null };
@@ -37,7 +28,7 @@ describe('cross-site requests are refused before any work; listed origins get CO
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(res.headers.has('access-control-allow-origin')).toBe(false);
     expect(res.headers.has('access-control-allow-credentials')).toBe(false);
-    expect(sim.callCount()).toBe(0);
+    expect(gw.sim.callCount()).toBe(0);
   }
 
   it.each([
@@ -74,7 +65,7 @@ describe('cross-site requests are refused before any work; listed origins get CO
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(',');
     expect(exposed).toEqual(expect.arrayContaining(['x-trace-id', 'x-cache', 'retry-after', 'ratelimit']));
-    expect(sim.callCount()).toBe(1);
+    expect(gw.sim.callCount()).toBe(1);
 
     const login = await loginFrom({ origin: 'https://other.example' });
     expect(login.status).toBe(200);

@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** docs/api.md#validation: 400 VALIDATION_ERROR in the envelope, and the upstream is not called. */
 describe('the scans route refuses bad input before any upstream call', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let cookie: string;
   const scans = '/v1/accounts/grp_a/signals/scans';
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url, env: { MAX_PAGE_LIMIT: '50' } });
+    gw = await startGateway({ env: { MAX_PAGE_LIMIT: '50' } });
     ({ cookie } = await gw.login('alice', 'alice-password-1'));
   });
-  beforeEach(() => sim.reset());
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  beforeEach(() => gw.sim.reset());
+  afterAll(() => gw.close());
 
   async function expectRejected(pathAndQuery: string) {
     const res = await gw.get(pathAndQuery, cookie);
@@ -30,7 +24,7 @@ describe('the scans route refuses bad input before any upstream call', () => {
     expect(body.success).toBe(false);
     expect(body.error.code).toBe('VALIDATION_ERROR');
     expect(body.error.message.length).toBeGreaterThan(0);
-    expect(sim.callCount(), pathAndQuery).toBe(0);
+    expect(gw.sim.callCount(), pathAndQuery).toBe(0);
   }
 
   it.each([
@@ -76,7 +70,7 @@ describe('the scans route refuses bad input before any upstream call', () => {
     const padded = await gw.get(`${scans}?cursor=${cursor}`, cookie);
     // The simulator rejects a cursor it never issued: that is its 400, passed through.
     expect(padded.status).toBe(400);
-    expect(sim.calls.at(-1)?.query['cursor']).toBe(cursor);
-    expect(sim.calls[0]?.query['limit']).toBe('7');
+    expect(gw.sim.calls.at(-1)?.query['cursor']).toBe(cursor);
+    expect(gw.sim.calls[0]?.query['limit']).toBe('7');
   });
 });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStore } from '../../src/store/redis.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { startOwnCluster, type OwnCluster } from '../helpers/cluster.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { testPrefix } from '../helpers/redis.js';
 
 /** Two gateway instances on a real 3-master Redis Cluster: everything that matters is shared. */
 describe('two instances on a Redis Cluster', () => {
@@ -14,23 +12,13 @@ describe('two instances on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await startOwnCluster();
-    sim = await startSimulator();
-    const prefix = testPrefix('cluster');
-    const env = { REDIS_CLUSTER_NODES: cluster.nodes.join(','), INSTANCES: '2' };
-    const make = () =>
-      startGateway({
-        upstreamUrl: sim.url,
-        prefix,
-        env,
-        store: createRedisStore({ clusterNodes: cluster.nodes }),
-      });
-    one = await make();
-    two = await make();
+    one = await startGateway({ store: { clusterNodes: cluster.nodes }, env: { INSTANCES: '2' } });
+    two = await one.startSibling();
+    sim = one.sim;
   }, 60_000);
   afterAll(async () => {
-    await one.close();
     await two.close();
-    await sim.close();
+    await one.close();
     await cluster.stop();
   });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** A Prometheus text parser just strict enough to prove the format: name{labels} value. */
@@ -15,19 +14,14 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 describe('GET /metrics', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let cookie: string;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url, env: { USER_RPS: '1', USER_BURST: '3' } });
+    gw = await startGateway({ env: { USER_RPS: '1', USER_BURST: '3' } });
     ({ cookie } = await gw.login('alice', 'alice-password-1'));
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   const scrape = async () => {
     const res = await fetch(`${gw.url}/metrics`);
@@ -66,7 +60,7 @@ describe('GET /metrics', () => {
     const proxied = await fetch(`${gw.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(proxied.status).toBe(403);
     const tokenGw = await startGateway({
-      upstreamUrl: sim.url,
+      simulator: gw.sim,
       store: 'memory',
       env: { METRICS_TOKEN: 'm-token' },
     });
@@ -86,8 +80,7 @@ describe('GET /metrics', () => {
 
 describe('GET /healthz and /readyz', () => {
   it('readiness turns 503 while draining; health stays 200', async () => {
-    const sim = await startSimulator();
-    const gw = await startGateway({ upstreamUrl: sim.url, store: 'memory' });
+    const gw = await startGateway({ store: 'memory' });
     try {
       expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
       gw.deps.lifecycle.draining = true;
@@ -97,7 +90,6 @@ describe('GET /healthz and /readyz', () => {
       expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
     } finally {
       await gw.close();
-      await sim.close();
     }
   });
 });

@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
 
 describe('Redis killed and restarted during traffic', () => {
   let redis: OwnRedis;
-  let sim: RunningSimulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url, redisUrl: redis.url });
+    gw = await startGateway({ store: { url: redis.url } });
   });
   afterAll(async () => {
     await gw.close();
-    await sim.close();
     await redis.stop();
   });
 
@@ -40,9 +36,8 @@ describe('Redis killed and restarted during traffic', () => {
 
     // A restarted Redis without persistence has lost the session: log in again once it is back.
     await redis.start();
-    await expect
-      .poll(async () => (await fetch(`${gw.url}/readyz`)).status, { timeout: 5000, interval: 100 })
-      .toBe(200);
+    expect(await gw.deps.store.ready(5000)).toBe(true);
+    expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
     const again = await gw.login('alice', 'alice-password-1');
     expect((await gw.get('/v1/accounts/grp_a/signals/scans', again.cookie)).status).toBe(200);
   });

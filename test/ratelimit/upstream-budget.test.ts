@@ -6,8 +6,9 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/simul
 import { createRedisStore } from '../../src/store/redis.js';
 import type { SlotReservation, Store } from '../../src/store/store.js';
 import { REDIS_URL, startOwnRedis } from '../helpers/redis.js';
+import { metricValue } from '../helpers/metrics.js';
+import { createWaitableList } from '../helpers/waitable-list.js';
 import {
-  counterValue,
   createHarness,
   maxCallsInAnySecond,
   type Harness,
@@ -75,18 +76,21 @@ describe('the shared upstream budget', () => {
       failure: { kind: 'rate_limited', retryAfterS: 2 },
     });
     expect(sim.callCount()).toBe(1);
-    expect(await counterValue(gw.metrics.rateRejections, { limit: 'upstream' })).toBe(1);
+    expect(await metricValue(gw.metrics.rateRejections, { limit: 'upstream' })).toBe(1);
   });
 
   it('an upstream 429 with Retry-After: 3 pauses both instances: no call from either during the pause', async () => {
-    const a = await h.instance({ maxWaitMs: 5000 });
+    const watchedA = watched(createRedisStore({ url: REDIS_URL }));
+    const a = await h.instance({ maxWaitMs: 5000, store: watchedA.store });
     const b = await h.instance({ maxWaitMs: 5000 });
     sim.setFaults({ mode: 'rate_limited', retryAfter: '3', times: 1 });
     const hit429 = a.get(page(1));
-    await expect.poll(() => counterValue(a.metrics.upstreamPauses)).toBe(1);
+    // Once the pause is written to the shared budget, b must honour it.
+    await watchedA.pauses.waitForLength(1);
     const rest = await Promise.all([b.get(page(2)), a.get(page(3)), b.get(page(4)), b.get(page(5))]);
     // The request that met the 429 could wait out the pause: it retried once, after it.
     expect(everyOk([await hit429, ...rest])).toBe(true);
+    expect(await metricValue(a.metrics.upstreamPauses)).toBe(1);
     const [limited, ...after] = sim.calls;
     expect(limited?.status).toBe(429);
     expect(after).toHaveLength(5);
@@ -94,14 +98,13 @@ describe('the shared upstream budget', () => {
   });
 
   it('a request whose client goes away while it waits for a slot makes no upstream call', async () => {
-    const reserved: SlotReservation[] = [];
-    const watched = watchReservations(createRedisStore({ url: REDIS_URL }), reserved);
-    const gw = await h.instance({ upstreamRps: 2, upstreamBurst: 1, maxWaitMs: 5000, store: watched });
+    const { store, reservations } = watched(createRedisStore({ url: REDIS_URL }));
+    const gw = await h.instance({ upstreamRps: 2, upstreamBurst: 1, maxWaitMs: 5000, store });
     await gw.get(page(1));
     const leaving = new AbortController();
     const gone = gw.get(page(2), { signal: () => leaving.signal });
-    await expect.poll(() => reserved.length).toBe(2);
-    expect(reserved[1]).toMatchObject({ granted: true });
+    const [, second] = await reservations.waitForLength(2);
+    expect(second).toMatchObject({ granted: true });
     leaving.abort();
     expect((await gone).ok).toBe(false);
     // The next slot comes after the abandoned one: once it is served, that slot has passed unused.
@@ -129,8 +132,8 @@ describe('the upstream budget when Redis is unreachable', () => {
       const outcomes = await Promise.all(pages(9).map((q) => gw.get(q)));
       expect(everyOk(outcomes)).toBe(true);
       expect(maxCallsInAnySecond(sim)).toBeLessThanOrEqual(5 + 2);
-      expect(await counterValue(gw.metrics.storeErrors, { subsystem: 'ratelimit' })).toBeGreaterThan(0);
-      expect(await counterValue(gw.metrics.storeErrors, { subsystem: 'cache' })).toBeGreaterThan(0);
+      expect(await metricValue(gw.metrics.storeErrors, { subsystem: 'ratelimit' })).toBeGreaterThan(0);
+      expect(await metricValue(gw.metrics.storeErrors, { subsystem: 'cache' })).toBeGreaterThan(0);
       expect(gw.logs.text()).toContain('falls back to a local limit');
       expect(gw.logs.text()).toContain('cache store unreachable');
     } finally {
@@ -141,14 +144,24 @@ describe('the upstream budget when Redis is unreachable', () => {
   });
 });
 
-/** The real store, with each reservation it grants recorded (so a test knows a request is waiting). */
-function watchReservations(store: Store, seen: SlotReservation[]): Store {
-  return {
-    ...store,
+/**
+ * The real store, telling the test of each slot reservation it answers (a request is waiting) and
+ * each pause it writes (every instance must honour it from now on).
+ */
+function watched(real: Store) {
+  const reservations = createWaitableList<SlotReservation>('slot reservation');
+  const pauses = createWaitableList<string>('pause');
+  const store: Store = {
+    ...real,
     async reserveSlot(key, budget) {
-      const reservation = await store.reserveSlot(key, budget);
-      seen.push(reservation);
+      const reservation = await real.reserveSlot(key, budget);
+      reservations.push(reservation);
       return reservation;
     },
+    async pauseSlots(key, options) {
+      await real.pauseSlots(key, options);
+      pauses.push(key);
+    },
   };
+  return { store, reservations, pauses };
 }

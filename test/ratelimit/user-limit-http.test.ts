@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** docs/cache-and-rate.md#per-user-limit: USER_RPS / USER_BURST per user, cache hits included; other users unaffected. */
 describe('the per-user limit on the scans list', () => {
-  let sim: RunningSimulator;
   let gw: TestGateway;
   let alice: string;
   let bob: string;
   const scans = '/v1/accounts/grp_b/signals/scans';
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ upstreamUrl: sim.url, env: { USER_RPS: '0.5', USER_BURST: '2' } });
+    gw = await startGateway({ env: { USER_RPS: '0.5', USER_BURST: '2' } });
     ({ cookie: alice } = await gw.login('alice', 'alice-password-1'));
     ({ cookie: bob } = await gw.login('bob', 'bob-password-1'));
   });
-  afterAll(async () => {
-    await gw.close();
-    await sim.close();
-  });
+  afterAll(() => gw.close());
 
   it('a user past the burst gets 429 RATE_LIMITED + Retry-After; another user is unaffected', async () => {
     const first = await gw.get(scans, alice);
@@ -41,6 +35,6 @@ describe('the per-user limit on the scans list', () => {
     expect(body.error.code).toBe('RATE_LIMITED');
 
     expect((await gw.get(scans, bob)).status).toBe(200);
-    expect(sim.callCount()).toBe(1);
+    expect(gw.sim.callCount()).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSimulatorApp, startSimulator } from '../../src/simulator/simulator.js';
+import { startSimulator } from '../../src/simulator/simulator.js';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { AUTH, scansPath } from './fixture.js';
 
@@ -28,6 +28,37 @@ describe('simulator call log', () => {
     });
     expect(sim.calls[0]?.at).toEqual(expect.any(Number));
     expect(sim.calls[1]).toMatchObject({ accountGroupId: 'grp_b', status: 401 });
+  });
+
+  it('tells listeners of each call as it arrives, before it is answered', async () => {
+    const seen: { group: string; status: number }[] = [];
+    const stop = sim.onCall((call) => seen.push({ group: call.accountGroupId, status: call.status }));
+    await fetch(sim.url + scansPath('grp_a'), { headers: AUTH });
+    stop();
+    await fetch(sim.url + scansPath('grp_b'), { headers: AUTH });
+    expect(seen).toEqual([{ group: 'grp_a', status: 0 }]);
+  });
+
+  it('waitForCalls resolves once that many calls arrived, at once when they have', async () => {
+    sim.setFaults({ mode: 'hang' });
+    const leave = new AbortController();
+    const second = sim.waitForCalls(2);
+    const hung = [1, 2].map(() =>
+      fetch(sim.url + scansPath('grp_a'), { headers: AUTH, signal: leave.signal }).catch(() => 'left'),
+    );
+    await second;
+    expect(sim.callCount()).toBe(2);
+    await sim.waitForCalls(1);
+    leave.abort();
+    expect(await Promise.all(hung)).toEqual(['left', 'left']);
+    await expect(sim.waitForCalls(3, { timeoutMs: 50 })).rejects.toThrow(/saw 2 of 3 calls in 50 ms/);
+  });
+
+  it('waitForCalls rejects when the simulator closes first', async () => {
+    const closing = await startSimulator();
+    const never = closing.waitForCalls(1);
+    await closing.close();
+    await expect(never).rejects.toThrow(/closed/);
   });
 
   it('keeps only the most recent maxRecordedCalls, while callCount counts all', async () => {
@@ -83,14 +114,5 @@ describe('simulator control surface over HTTP', () => {
     const res = await fetch(`${sim.url}/v1/nothing`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
-  });
-});
-
-describe('createSimulatorApp', () => {
-  it('serves the same API in-process through app.request()', async () => {
-    const app = createSimulatorApp({ itemsPerGroup: 4 });
-    const res = await app.request(scansPath('grp_a'), { headers: AUTH });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { data: { items: unknown[] } }).data.items).toHaveLength(4);
   });
 });

@@ -166,11 +166,7 @@ describe('simulator close', () => {
   it('ends hung requests and pending latency', async () => {
     const sim = await startSimulator({ faults: { mode: 'hang' } });
     const hung = fetch(sim.url + scansPath('grp_a'), { headers: AUTH });
-    const seen = new Promise<void>((resolve) => {
-      const poll = (): void => (sim.callCount() > 0 ? resolve() : void setTimeout(poll, 5));
-      poll();
-    });
-    await seen;
+    await sim.waitForCalls(1);
     await sim.close();
     await expect(hung).rejects.toThrow();
   });

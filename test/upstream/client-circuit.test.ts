@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { UpstreamResult } from '../../src/upstream/vendor-call.js';
+import { metricValue } from '../helpers/metrics.js';
 import { freePort } from '../helpers/redis.js';
 import { TRACE_ID, useSimulatorClients } from './fixture.js';
 import type { TestClient } from './fixture.js';
@@ -12,9 +13,7 @@ function list(c: TestClient): Promise<UpstreamResult> {
   return c.client.listScans({ accountGroupId: 'grp_a' }, { traceId: TRACE_ID });
 }
 
-async function gauge(c: TestClient): Promise<number | undefined> {
-  return (await c.metrics.circuitState.get()).values[0]?.value;
-}
+const gauge = (c: TestClient) => metricValue(c.metrics.circuitState);
 
 /** Opens the circuit of `c` with three 500s. */
 async function openCircuit(c: TestClient): Promise<void> {

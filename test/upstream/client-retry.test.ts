@@ -88,8 +88,7 @@ describe('the caller going away', () => {
     const c = client({ circuitFailures: 1 });
     const caller = new AbortController();
     const pending = list(c, caller.signal);
-    for (let i = 0; i < 100 && simulator().callCount() === 0; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await simulator().waitForCalls(1);
     caller.abort();
     expect(await pending).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
     expect(c.client.circuitState()).toBe('closed');

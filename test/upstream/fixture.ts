@@ -8,14 +8,14 @@ import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import type { UpstreamClient } from '../../src/upstream/vendor-call.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { captureLogs } from '../helpers/gateway.js';
+import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
 
 export const SIM_KEY = 'sim-key';
 export const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
 export interface TestClient {
   client: UpstreamClient;
-  logs: ReturnType<typeof captureLogs>;
+  logs: CapturedLogs;
   metrics: ReturnType<typeof createMetrics>;
   /** The injected breaker clock: move it with `clock.now += ms`. */
   clock: { now: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLogs } from './helpers/gateway.js';
+import { captureLogs } from './helpers/logs.js';
 
 describe('the logger', () => {
   it('redacts secrets by its own paths, whatever the call site passes', () => {

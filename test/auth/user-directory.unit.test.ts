@@ -1,11 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { loadUserDirectory } from '../../src/auth/user-directory.js';
 import { ConfigError } from '../../src/config.js';
-import { TEST_HASH_PARAMS } from '../helpers/gateway.js';
+import { TEST_HASH_PARAMS, writeUsersJson } from '../helpers/users.js';
 
 let hash: string;
 beforeAll(async () => {
@@ -21,12 +20,6 @@ const user = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-function usersFile(content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sbff-users-test-')), 'users.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
-
 function problemsOf(file: string): string[] {
   try {
     loadUserDirectory(file);
@@ -40,7 +33,7 @@ function problemsOf(file: string): string[] {
 describe('the users file', () => {
   it('loads users by id and by exact username, with their groups and roles', () => {
     const dir = loadUserDirectory(
-      usersFile({ users: [user(), user({ id: 'u_b', username: 'Bob', roles: ['auditor'] })] }),
+      writeUsersJson({ users: [user(), user({ id: 'u_b', username: 'Bob', roles: ['auditor'] })] }),
     );
     expect(dir.byUsername('alice')?.id).toBe('u_alice');
     expect(dir.byUsername('Bob')?.roles).toEqual(['auditor']);
@@ -53,11 +46,11 @@ describe('the users file', () => {
 
   it('takes roles as optional (none)', () => {
     const { roles: _roles, ...withoutRoles } = user();
-    expect(loadUserDirectory(usersFile({ users: [withoutRoles] })).byId('u_alice')?.roles).toEqual([]);
+    expect(loadUserDirectory(writeUsersJson({ users: [withoutRoles] })).byId('u_alice')?.roles).toEqual([]);
   });
 
   it('names the file, the user index and the field of every problem', () => {
-    const file = usersFile({
+    const file = writeUsersJson({
       users: [
         user(),
         user({ id: 'u_2', username: 'two', passwordHash: 'plain-text' }),
@@ -78,7 +71,9 @@ describe('the users file', () => {
 
   it('rejects duplicate ids and usernames (usernames in any case)', () => {
     const problems = problemsOf(
-      usersFile({ users: [user(), user({ username: 'other' }), user({ id: 'u_3', username: 'ALICE' })] }),
+      writeUsersJson({
+        users: [user(), user({ username: 'other' }), user({ id: 'u_3', username: 'ALICE' })],
+      }),
     );
     expect(problems).toEqual([
       expect.stringMatching(/users\[1\]\.id: "u_alice" is also the id of users\[0\]/),
@@ -92,28 +87,29 @@ describe('the users file', () => {
     ['a file without users', { people: [] }, /users: /],
     ['a list instead of an object', [user()], /the file: /],
   ])('refuses %s with one clear line', (_name, content, pattern) => {
-    const file = content === null ? join(tmpdir(), 'sbff-no-such-dir', 'users.json') : usersFile(content);
+    const file =
+      content === null ? join(tmpdir(), 'sbff-no-such-dir', 'users.json') : writeUsersJson(content);
     const problems = problemsOf(file);
     expect(problems[0]).toMatch(new RegExp(`^USERS_FILE ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
     expect(problems.join('\n')).toMatch(pattern);
   });
 
   it('reload swaps in a valid new file, and keeps the current users when the new one is bad', () => {
-    const file = usersFile({ users: [user()] });
+    const file = writeUsersJson({ users: [user()] });
     const dir = loadUserDirectory(file);
-    writeFileSync(
+    writeUsersJson(
+      { users: [user({ accountGroups: ['grp_b'] }), user({ id: 'u_n', username: 'new' })] },
       file,
-      JSON.stringify({ users: [user({ accountGroups: ['grp_b'] }), user({ id: 'u_n', username: 'new' })] }),
     );
     expect(dir.reload()).toEqual({ ok: true, count: 2 });
     expect(dir.byUsername('alice')?.accountGroups).toEqual(['grp_b']);
     expect(dir.byUsername('new')?.id).toBe('u_n');
 
-    writeFileSync(file, '{"users": [ oops');
+    writeUsersJson('{"users": [ oops', file);
     const bad = dir.reload();
     expect(bad.ok).toBe(false);
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/is not valid JSON/)]);
-    writeFileSync(file, JSON.stringify({ users: [user(), user()] }));
+    writeUsersJson({ users: [user(), user()] }, file);
     expect(dir.reload().ok).toBe(false);
     expect(dir.byUsername('new')?.id).toBe('u_n');
     expect(dir.byUsername('alice')?.accountGroups).toEqual(['grp_b']);
