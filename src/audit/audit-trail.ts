@@ -39,8 +39,11 @@ export interface AuditPage {
 }
 
 export interface AuditTrail {
-  /** Resolves once the record is durable (Redis or the fsync'd spool); rejects when it is nowhere. */
-  record(input: AuditInput): Promise<void>;
+  /**
+   * Resolves once the record is durable (Redis or the fsync'd spool), with the record's JSON as
+   * stored (docs/audit.md#audit-record), for the request's one log line; rejects when it is nowhere.
+   */
+  record(input: AuditInput): Promise<string>;
   query(filter: AuditFilter): Promise<AuditPage>;
   /** Delivers what the spool holds (start-up, recovery, SIGTERM). */
   flush(): Promise<void>;

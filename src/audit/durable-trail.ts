@@ -1,12 +1,13 @@
-import { V7Generator } from 'uuidv7';
 import type { BackgroundTasks } from '../platform/background-tasks.js';
 import { createLogThrottle } from '../platform/log-throttle.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
+import { createGroupCommit } from './group-commit.js';
 import { queryAuditLog } from './query.js';
-import { buildAuditRecord, type AuditRecord } from './record.js';
+import { createRecordIds } from './record-id.js';
+import { auditRecordJson } from './record-json.js';
 import { createSpoolDelivery } from './spool-delivery.js';
 import { createSpool } from './spool.js';
 import { createStreamWriter } from './stream-writer.js';
@@ -29,23 +30,27 @@ export interface AuditTrailOptions {
   retryMs?: number;
 }
 
-/** A clock stepping back more than this restarts the id generator rather than stalling it. */
+/** A clock stepping back more than this restarts the id sequence rather than stalling it. */
 const ID_ROLLBACK_MS = 10_000;
 
+type Sink = 'stream' | 'spool';
+
 /**
- * The audit trail (docs/audit.md#audit-durability): each record goes to the Redis stream (group-committed), or, when
- * Redis does not acknowledge it in time, to the fsync'd local spool, from which a background task
- * delivers it once Redis answers. record() resolves only once the record is durable in one of
- * them; when it is in neither it rejects with AuditUnavailableError and the request gets 503.
+ * The audit trail (docs/audit.md#audit-durability): each record goes to the Redis stream, or,
+ * when Redis does not acknowledge it in time, to the fsync'd local spool, from which a background
+ * task delivers it once Redis answers. Records of concurrent requests are group-committed: one
+ * batch, one round trip (or one fsync). record() resolves only once the record is durable in one
+ * of them, with the record's JSON (for the request's log line); when it is in neither it rejects
+ * with AuditUnavailableError and the request gets 503. On the way nothing is logged but trouble.
  */
 export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const { store, keys, logger, metrics, tracker, clock } = options;
-  const ids = new V7Generator();
+  const nextId = createRecordIds({ rollbackMs: ID_ROLLBACK_MS });
   const stream = createStreamWriter({ store, key: keys.auditLog(), maxRecords: options.maxRecords });
   const spool = createSpool({ dir: options.spoolDir, maxBytes: options.spoolMaxBytes });
   const delivery = createSpoolDelivery({
     spool,
-    send: (records) => stream.append(records),
+    send: (batches) => stream.redeliver(batches),
     ping: () => store.ping(),
     tracker,
     logger,
@@ -54,10 +59,16 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
   });
   const mayWarn = createLogThrottle();
+  const recorded = {
+    stream: metrics.auditRecords.labels({ sink: 'stream' }),
+    spool: metrics.auditRecords.labels({ sink: 'spool' }),
+  };
 
-  async function durable(record: AuditRecord): Promise<'stream' | 'spool'> {
+  /** One batch: the stream, else the spool (under the same batch number), else an error. */
+  async function durable(entries: string[]): Promise<Sink> {
+    const batch = stream.batch(entries);
     try {
-      await stream.write(record);
+      await stream.append(batch);
       return 'stream';
     } catch (error) {
       metrics.storeErrors.inc({ subsystem: 'audit' });
@@ -66,32 +77,33 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       }
     }
     try {
-      await spool.write(record);
+      await spool.append(batch);
     } catch (error) {
-      logger.error(
-        { err: error, audit: record },
-        'audit record could not be written to Redis or the spool: the request fails',
-      );
+      // The records' last trace: their requests fail, and the request line has no record to carry.
+      for (const entry of entries) {
+        logger.error(
+          { err: error, audit: JSON.parse(entry) as unknown },
+          'audit record could not be written to Redis or the spool: the request fails',
+        );
+      }
       throw new AuditUnavailableError(error);
     }
     delivery.report();
     delivery.schedule();
     return 'spool';
   }
+  const commit = createGroupCommit(durable);
 
   return {
     async record(input) {
       const atMs = clock();
-      const id = ids.generateOrResetCore(atMs, ID_ROLLBACK_MS).toString();
-      const record = buildAuditRecord(input, { id, atMs });
-      const sink = await durable(record);
-      metrics.auditRecords.inc({ sink });
-      logger.info({ audit: record, sink }, 'audit');
+      const json = auditRecordJson(input, { id: nextId(atMs), atMs });
+      recorded[await commit.submit(json)].inc();
+      return json;
     },
     query: (filter) => queryAuditLog(store, keys.auditLog(), filter),
     async flush() {
-      await stream.idle;
-      await spool.idle;
+      await commit.idle;
       if (!(await delivery.flush())) {
         throw new Error(`audit spool not fully delivered: ${spool.depth} records wait for Redis`);
       }
@@ -99,8 +111,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     async close() {
       delivery.stop();
       try {
-        await stream.idle;
-        await spool.idle;
+        await commit.idle;
         await delivery.flush();
       } catch (error) {
         logger.warn({ err: error }, 'audit spool delivery at shutdown failed');

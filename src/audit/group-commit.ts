@@ -1,21 +1,22 @@
-interface Waiter<T> {
+interface Waiter<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Group commit: the first item is committed at once; items that arrive while a commit is in
  * flight queue up and go together in the next one. Under load many records share one round
- * trip; at low load nothing waits for a timer. Each submit settles with its own batch.
+ * trip; at low load nothing waits for a timer. Each submit settles with its own batch: with what
+ * the commit of that batch resolved to, or its error.
  *
  * @param maxBatch the most items in one commit @default 500
  */
-export function createGroupCommit<T>(
-  commit: (items: T[]) => Promise<void>,
+export function createGroupCommit<T, R>(
+  commit: (items: T[]) => Promise<R>,
   maxBatch = 500,
-): { submit(item: T): Promise<void>; readonly idle: Promise<void> } {
-  const queue: Waiter<T>[] = [];
+): { submit(item: T): Promise<R>; readonly idle: Promise<void> } {
+  const queue: Waiter<T, R>[] = [];
   // Cleared in the same tick as the loop sees an empty queue, so no submit is ever stranded.
   let draining = false;
   let idle: Promise<void> = Promise.resolve();
@@ -25,8 +26,8 @@ export function createGroupCommit<T>(
       while (queue.length > 0) {
         const batch = queue.splice(0, maxBatch);
         try {
-          await commit(batch.map((w) => w.item));
-          for (const w of batch) w.resolve();
+          const result = await commit(batch.map((w) => w.item));
+          for (const w of batch) w.resolve(result);
         } catch (error) {
           for (const w of batch) w.reject(error);
         }
@@ -38,7 +39,7 @@ export function createGroupCommit<T>(
 
   return {
     submit(item) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (!draining) {
           draining = true;

@@ -1,14 +1,15 @@
 import type { BackgroundTasks } from '../platform/background-tasks.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
-import type { Spool, SpooledRecord } from './spool.js';
+import type { LogBatch } from '../store/store.js';
+import type { Spool } from './spool.js';
 
 type PassResult = 'empty' | 'more' | 'failed';
 
 export interface SpoolDeliveryOptions {
   spool: Spool;
-  /** Appends to the stream, idempotent by record id. */
-  send: (records: readonly SpooledRecord[]) => Promise<void>;
+  /** Lands each batch in the stream once, however often it is sent. */
+  send: (batches: readonly LogBatch[]) => Promise<{ appended: number; skipped: number; uncertain: number }>;
   /** A cheap reachability check, so a dead Redis does not make the spool rotate every retry. */
   ping: () => Promise<void>;
   tracker: BackgroundTasks;
@@ -17,7 +18,7 @@ export interface SpoolDeliveryOptions {
   clock: () => number;
   /** @default 1000 */
   retryMs?: number;
-  /** Records per round trip. @default 500 */
+  /** Records per round trip (whole batches: a batch is never split). @default 500 */
   chunk?: number;
 }
 
@@ -34,7 +35,8 @@ export interface SpoolDelivery {
 /**
  * Moves spooled records into the stream once it answers again: segment by segment, oldest first;
  * a segment is deleted only after every one of its records is acknowledged. A failure leaves the
- * segment whole for the next try; records already sent are skipped by the stream's id dedupe.
+ * segment whole for the next try; batches already in the stream (sent before, or landed by the
+ * live write that then timed out) are skipped by the stream, which knows each writer's batches.
  */
 export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDelivery {
   const { spool, send, ping, tracker, logger, metrics, clock } = options;
@@ -61,27 +63,39 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
       }
       closed = await spool.closedSegments({ closeActive: true });
     }
-    let delivered = 0;
+    const sent = { delivered: 0, alreadyInStream: 0, uncertain: 0 };
     try {
       for (const segment of closed) {
-        const { records, skipped } = await spool.read(segment);
+        const { batches, skipped } = await spool.read(segment);
         if (skipped > 0) {
           logger.warn(
             { segment: segment.name, skipped },
             'audit spool: unreadable lines skipped (torn write)',
           );
         }
-        for (let i = 0; i < records.length; i += chunk) await send(records.slice(i, i + chunk));
+        for (const part of chunks(batches, chunk)) {
+          const result = await send(part);
+          sent.delivered += result.appended;
+          sent.alreadyInStream += result.skipped;
+          sent.uncertain += result.uncertain;
+        }
         await spool.remove(segment);
-        delivered += records.length;
         report();
       }
     } catch (error) {
       metrics.storeErrors.inc({ subsystem: 'audit' });
-      logger.warn({ err: error, delivered, left: spool.depth }, 'audit spool delivery interrupted');
+      logger.warn({ err: error, ...sent, left: spool.depth }, 'audit spool delivery interrupted');
       return 'failed';
     } finally {
-      if (delivered > 0) logger.info({ delivered, left: spool.depth }, 'audit spool delivered');
+      if (sent.uncertain > 0) {
+        logger.warn(
+          { uncertain: sent.uncertain },
+          'audit spool: records delivered whose writer Redis no longer remembers: they may be in the stream twice',
+        );
+      }
+      if (sent.delivered + sent.alreadyInStream > 0) {
+        logger.info({ ...sent, left: spool.depth }, 'audit spool delivered');
+      }
     }
     return spool.depth === 0 ? 'empty' : 'more';
   }
@@ -123,4 +137,20 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
       timer = undefined;
     },
   };
+}
+
+/** Consecutive whole batches of about `size` records each. */
+function* chunks(batches: readonly LogBatch[], size: number): Generator<LogBatch[]> {
+  let part: LogBatch[] = [];
+  let records = 0;
+  for (const batch of batches) {
+    part.push(batch);
+    records += batch.entries.length;
+    if (records >= size) {
+      yield part;
+      part = [];
+      records = 0;
+    }
+  }
+  if (part.length > 0) yield part;
 }

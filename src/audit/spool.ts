@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGroupCommit } from './group-commit.js';
-import { parseAuditRecord, type AuditRecord } from './record.js';
+import type { LogBatch } from '../store/store.js';
+import { parseAuditRecord } from './record.js';
 
 /** A segment this big is closed and the next append starts a new one: delivery reads small files. */
 const SEGMENT_MAX_BYTES = 4 * 1024 * 1024;
@@ -22,27 +22,25 @@ export interface SpoolSegment {
   oldestAtMs: number | undefined;
 }
 
-export interface SpooledRecord {
-  id: string;
-  json: string;
-}
-
 export interface Spool {
-  /** Group-committed append; resolves once the batch holding `record` is fsync'd. */
-  write(record: AuditRecord): Promise<void>;
+  /** Appends a batch (its number and its records); resolves once it is fsync'd. */
+  append(batch: LogBatch): Promise<void>;
   /**
    * The segments no append goes to any more, oldest first. With `closeActive`, the segment being
    * appended to is closed first (the next append starts a new one), so it is among them.
    */
   closedSegments(options: { closeActive: boolean }): Promise<SpoolSegment[]>;
-  /** The records of a closed segment; a line torn by a crash mid-append is skipped and counted. */
-  read(segment: SpoolSegment): Promise<{ records: SpooledRecord[]; skipped: number }>;
+  /**
+   * The batches of a closed segment, in order; a line torn by a crash mid-append is skipped and
+   * counted. Records with no batch line before them (a spool of an earlier version) are each a
+   * batch of their own, numbered by their place in the segment.
+   */
+  read(segment: SpoolSegment): Promise<{ batches: LogBatch[]; records: number; skipped: number }>;
   /** Deletes a segment once every record of it is acknowledged by the stream. */
   remove(segment: SpoolSegment): Promise<void>;
   /** Records in the spool (known after the first operation, which reads the directory). */
   readonly depth: number;
   readonly oldestAtMs: number | undefined;
-  readonly idle: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,10 +56,32 @@ interface ActiveSegment {
   handle: FileHandle;
 }
 
+/** A batch line: `{"writer":"…","seq":n}`, followed by the batch's records, one per line. */
+interface BatchLine {
+  writer: string;
+  seq: number;
+}
+
+function batchLine(line: string): BatchLine | undefined {
+  if (!line.startsWith('{"writer":')) return undefined;
+  try {
+    const value = JSON.parse(line) as Partial<BatchLine>;
+    return typeof value.writer === 'string' &&
+      typeof value.seq === 'number' &&
+      Number.isSafeInteger(value.seq)
+      ? { writer: value.writer, seq: value.seq }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Append-only JSON-lines segment files. Every append is fsync'd before it resolves, so a record
- * the caller was told is durable survives a crash. Segments are deleted whole, only after the
- * stream acknowledged all of their records; a crash in between re-delivers (deduped by id).
+ * Append-only JSON-lines segment files: each batch is a batch line and then its records. Every
+ * append is fsync'd before it resolves, so a record the caller was told is durable survives a
+ * crash. Segments are deleted whole, only after the stream acknowledged all of their records; a
+ * crash in between re-delivers, and the stream lands each batch once (store.redeliverLog).
+ * Appends come one batch at a time from the trail's group commit.
  */
 export function createSpool(options: SpoolOptions): Spool {
   const { dir, maxBytes } = options;
@@ -90,17 +110,20 @@ export function createSpool(options: SpoolOptions): Spool {
     const path = join(dir, name);
     const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
     const segment: SpoolSegment = { name, records: 0, bytes: info.size, oldestAtMs: undefined };
-    for (const line of content.split('\n')) {
-      const record = line === '' ? undefined : parseAuditRecord(line);
-      if (record !== undefined) note(segment, [record]);
-    }
+    note(
+      segment,
+      content.split('\n').filter((line) => line !== '' && batchLine(line) === undefined),
+    );
     return segment;
   }
 
-  function note(segment: SpoolSegment, records: readonly AuditRecord[]): void {
-    segment.records += records.length;
-    for (const r of records) {
-      const at = Date.parse(r.at);
+  /** Counts the records (as stored) and their oldest time; the spool is the rare path, so zod may read them. */
+  function note(segment: SpoolSegment, lines: readonly string[]): void {
+    for (const line of lines) {
+      const record = parseAuditRecord(line);
+      if (record === undefined) continue;
+      segment.records += 1;
+      const at = Date.parse(record.at);
       if (segment.oldestAtMs === undefined || at < segment.oldestAtMs) segment.oldestAtMs = at;
     }
   }
@@ -139,9 +162,10 @@ export function createSpool(options: SpoolOptions): Spool {
     if (current.info.records === 0) await unlinkQuietly(join(dir, current.info.name));
   }
 
-  async function append(records: AuditRecord[]): Promise<void> {
+  async function append(batch: LogBatch): Promise<void> {
     await init();
-    const lines = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    const header: BatchLine = { writer: batch.writer, seq: batch.seq };
+    const lines = `${JSON.stringify(header)}\n${batch.entries.map((e) => `${e}\n`).join('')}`;
     const bytes = Buffer.byteLength(lines);
     if (totalBytes() + bytes > maxBytes) throw new SpoolFullError(maxBytes);
     active ??= await openSegment();
@@ -156,7 +180,7 @@ export function createSpool(options: SpoolOptions): Spool {
       throw error;
     }
     segment.info.bytes += bytes;
-    note(segment.info, records);
+    note(segment.info, batch.entries);
     if (segment.info.bytes >= SEGMENT_MAX_BYTES) await closeActive();
   }
 
@@ -166,10 +190,8 @@ export function createSpool(options: SpoolOptions): Spool {
     return sum;
   }
 
-  const group = createGroupCommit<AuditRecord>((records) => exclusive(() => append(records)));
-
   return {
-    write: (record) => group.submit(record),
+    append: (batch) => exclusive(() => append(batch)),
     closedSegments: ({ closeActive: closing }) =>
       exclusive(async () => {
         await init();
@@ -180,15 +202,28 @@ export function createSpool(options: SpoolOptions): Spool {
       }),
     async read(segment) {
       const content = await readFile(join(dir, segment.name), 'utf8');
-      const records: SpooledRecord[] = [];
+      const batches: LogBatch[] = [];
+      let current: { writer: string; seq: number; entries: string[] } | undefined;
+      let records = 0;
       let skipped = 0;
+      let place = 0;
       for (const line of content.split('\n')) {
         if (line === '') continue;
-        const record = parseAuditRecord(line);
-        if (record === undefined) skipped += 1;
-        else records.push({ id: record.id, json: line });
+        place += 1;
+        const header = batchLine(line);
+        if (header !== undefined) {
+          current = { ...header, entries: [] };
+          batches.push(current);
+        } else if (parseAuditRecord(line) === undefined) {
+          skipped += 1;
+        } else {
+          records += 1;
+          if (current === undefined)
+            batches.push({ writer: `spool:${segment.name}`, seq: place, entries: [line] });
+          else current.entries.push(line);
+        }
       }
-      return { records, skipped };
+      return { batches: batches.filter((b) => b.entries.length > 0), records, skipped };
     },
     remove: (segment) =>
       exclusive(async () => {
@@ -208,13 +243,7 @@ export function createSpool(options: SpoolOptions): Spool {
       }
       return oldest;
     },
-    get idle() {
-      return group.idle;
-    },
-    async close() {
-      await group.idle;
-      await exclusive(closeActive);
-    },
+    close: () => exclusive(closeActive),
   };
 }
 

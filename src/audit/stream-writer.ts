@@ -1,14 +1,13 @@
-import type { Store } from '../store/store.js';
-import { createGroupCommit } from './group-commit.js';
-import type { AuditRecord } from './record.js';
+import { randomBytes } from 'node:crypto';
+import type { LogBatch, Store } from '../store/store.js';
 
 /**
- * How long Redis remembers a delivered record id, so a redelivery within it lands once: a spool
- * segment re-sent after a crash mid-delivery, or a write that timed out yet landed and was spooled
- * too. A day covers a restart or an outage of that length; the id set costs about 130 bytes per
- * record in it, so a week would outweigh the stream itself at a million records a day.
+ * How long Redis keeps this writer's mark after its last batch (a hash of a few fields, one per
+ * process: constant memory, none per record). A spool delivered later than this after its
+ * process last wrote can no longer tell a batch whose write timed out yet landed: such a batch
+ * may then land twice. A week covers any outage or restart the spool is meant to bridge.
  */
-export const AUDIT_DEDUPE_MS = 24 * 3600 * 1000;
+export const AUDIT_WRITER_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface StreamWriterOptions {
   store: Store;
@@ -16,32 +15,42 @@ export interface StreamWriterOptions {
   key: string;
   /** AUDIT_MAX_RECORDS: the stream is trimmed to about this many entries. */
   maxRecords: number;
-  /** @default AUDIT_DEDUPE_MS (24 h) */
-  dedupeMs?: number;
 }
 
 export interface StreamWriter {
-  /** Resolves once Redis acknowledged the batch holding `record`; rejects as the store does. */
-  write(record: AuditRecord): Promise<void>;
-  /** Appends a batch as is (spool delivery): idempotent by record id. */
-  append(records: readonly { id: string; json: string }[]): Promise<void>;
-  readonly idle: Promise<void>;
+  /** Numbers the next batch of this writer: each number once, whether the batch lands in the stream or the spool. */
+  batch(entries: readonly string[]): LogBatch;
+  /** Resolves once Redis acknowledged the batch; rejects when the store did not, or refused it. */
+  append(batch: LogBatch): Promise<void>;
+  /** Spool delivery: lands each batch the stream does not hold yet, once however often sent. */
+  redeliver(batches: readonly LogBatch[]): Promise<{ appended: number; skipped: number; uncertain: number }>;
 }
 
-/** Writes audit records to the Redis stream, group-committed: one round trip for concurrent requests. */
+export class StreamRefusedError extends Error {
+  constructor(batch: LogBatch) {
+    super(`audit batch ${batch.seq} arrived after a later one of this writer: refused, to be spooled`);
+    this.name = 'StreamRefusedError';
+  }
+}
+
+/**
+ * Writes batches of records (their JSON) to the Redis stream. The writer is one random id per
+ * trail (a process) and numbers its batches: that number, not a per-record id set, is how a
+ * redelivered batch is told apart from one already in the stream (store.appendLog).
+ */
 export function createStreamWriter(options: StreamWriterOptions): StreamWriter {
   const { store, key, maxRecords } = options;
-  const dedupeMs = options.dedupeMs ?? AUDIT_DEDUPE_MS;
-  const append = (records: readonly { id: string; json: string }[]) =>
-    store.appendLog(key, records, { maxLen: maxRecords, dedupeMs });
-  const group = createGroupCommit<AuditRecord>((records) =>
-    append(records.map((r) => ({ id: r.id, json: JSON.stringify(r) }))),
-  );
+  const writer = randomBytes(8).toString('hex');
+  const logOptions = { maxLen: maxRecords, writerTtlMs: AUDIT_WRITER_TTL_MS };
+  let seq = 0;
   return {
-    write: (record) => group.submit(record),
-    append,
-    get idle() {
-      return group.idle;
+    batch(entries) {
+      seq += 1;
+      return { writer, seq, entries };
     },
+    async append(batch) {
+      if (!(await store.appendLog(key, batch, logOptions))) throw new StreamRefusedError(batch);
+    },
+    redeliver: (batches) => store.redeliverLog(key, batches, logOptions),
   };
 }

@@ -1,5 +1,6 @@
 import { pausedGcraTat, reserveGcraSlot, takeGcraTokens } from './gcra.js';
-import type { LogEntry, LogRecord, SlotReservation, Store } from './store.js';
+import { createLogMarks } from './log-marks.js';
+import type { LogEntry, SlotReservation, Store } from './store.js';
 
 interface Entry {
   value: string;
@@ -13,7 +14,7 @@ interface Entry {
 export function createMemoryStore(now: () => number = Date.now): Store {
   const entries = new Map<string, Entry>();
   const logs = new Map<string, { seq: number; entries: { position: string; json: string }[] }>();
-  const seen = new Map<string, number>();
+  const marks = createLogMarks(now);
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -28,11 +29,21 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const sweep = setInterval(() => {
     const t = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
-    for (const [id, until] of seen) if (until <= t) seen.delete(id);
+    marks.sweep(t);
   }, 30_000);
   sweep.unref();
 
   const tatOf = (key: string): number => Number(live(key)?.value ?? 0);
+
+  const append = (key: string, jsons: readonly string[], maxLen: number): void => {
+    const log = logs.get(key) ?? { seq: 0, entries: [] };
+    logs.set(key, log);
+    for (const json of jsons) {
+      log.seq += 1;
+      log.entries.push({ position: String(log.seq).padStart(16, '0'), json });
+    }
+    if (log.entries.length > maxLen) log.entries.splice(0, log.entries.length - maxLen);
+  };
 
   return {
     kind: 'memory',
@@ -81,18 +92,24 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       entries.set(key, { value: String(next), expiresAt: next + 1000 });
       return Promise.resolve();
     },
-    appendLog(key, records: readonly LogRecord[], { maxLen, dedupeMs }) {
-      const log = logs.get(key) ?? { seq: 0, entries: [] };
-      logs.set(key, log);
-      const t = now();
-      for (const record of records) {
-        if ((seen.get(record.id) ?? 0) > t) continue;
-        seen.set(record.id, t + dedupeMs);
-        log.seq += 1;
-        log.entries.push({ position: String(log.seq).padStart(16, '0'), json: record.json });
+    appendLog(key, batch, { maxLen, writerTtlMs }) {
+      if (!marks.accept(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs)) return Promise.resolve(false);
+      append(key, batch.entries, maxLen);
+      return Promise.resolve(true);
+    },
+    redeliverLog(key, batches, { maxLen, writerTtlMs }) {
+      const totals = { appended: 0, skipped: 0, uncertain: 0 };
+      for (const batch of batches) {
+        const verdict = marks.redeliver(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs);
+        if (verdict === 'skip') {
+          totals.skipped += batch.entries.length;
+          continue;
+        }
+        if (verdict === 'uncertain') totals.uncertain += batch.entries.length;
+        totals.appended += batch.entries.length;
+        append(key, batch.entries, maxLen);
       }
-      if (log.entries.length > maxLen) log.entries.splice(0, log.entries.length - maxLen);
-      return Promise.resolve();
+      return Promise.resolve(totals);
     },
     readLog(key, { before, count }): Promise<LogEntry[]> {
       const list = logs.get(key)?.entries ?? [];

@@ -1,3 +1,5 @@
+import { MAX_LOG_GAPS } from './log-marks.js';
+
 /**
  * Lua scripts for the operations that must be atomic on Redis. Times come from Redis `TIME`,
  * so every instance shares one clock. Numbers go back as strings: Redis truncates Lua numbers.
@@ -71,17 +73,86 @@ end
 return 1`;
 
 /**
- * KEYS[1] stream, KEYS[2] sorted set of delivered record ids (score: when, ms);
- * ARGV[1] max length, ARGV[2] dedupe ms, then id, json pairs. A record id already in the set
- * is skipped, so a retried or re-spooled delivery lands once.
+ * A writer's mark (a hash): `hwm`, the highest batch number landed; `g<from>` = `<to>`, each
+ * range of lower numbers that did not land; `horizon`, below which that is no longer known
+ * (set when the oldest range was forgotten). Numbers in Lua are doubles: exact up to 2^53.
  */
-export const APPEND_LOG = `${NOW_MS}
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[2]))
-local added = 0
-for i = 3, #ARGV, 2 do
-  if redis.call('ZADD', KEYS[2], 'NX', now, ARGV[i]) == 1 then
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'r', ARGV[i + 1])
-    added = added + 1
+const LOG_MARK = `local function fmt(n) return string.format('%d', n) end
+local function addGap(mark, from, to)
+  redis.call('HSET', mark, 'g' .. fmt(from), fmt(to))
+  if redis.call('HLEN', mark) <= ${MAX_LOG_GAPS} + 2 then return end
+  local fields = redis.call('HGETALL', mark)
+  local oldest, oldestTo
+  for i = 1, #fields, 2 do
+    if string.sub(fields[i], 1, 1) == 'g' then
+      local start = tonumber(string.sub(fields[i], 2))
+      if oldest == nil or start < oldest then oldest, oldestTo = start, tonumber(fields[i + 1]) end
+    end
   end
+  redis.call('HDEL', mark, 'g' .. fmt(oldest))
+  if oldestTo + 1 > tonumber(redis.call('HGET', mark, 'horizon') or '0') then
+    redis.call('HSET', mark, 'horizon', fmt(oldestTo + 1))
+  end
+end`;
+
+/**
+ * KEYS[1] stream, KEYS[2] the writer's mark; ARGV[1] max length, ARGV[2] batch number,
+ * ARGV[3] mark ttl ms, then the entries → 1 appended, 0 refused (a higher number landed first).
+ * Numbers between the last landed and this one are recorded as skipped: they can land no more.
+ */
+export const APPEND_LOG = `${LOG_MARK}
+local seq = tonumber(ARGV[2])
+local hwm = tonumber(redis.call('HGET', KEYS[2], 'hwm') or '0')
+if seq <= hwm then return 0 end
+if seq > hwm + 1 then addGap(KEYS[2], hwm + 1, seq - 1) end
+for i = 4, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'r', ARGV[i])
 end
-return added`;
+redis.call('HSET', KEYS[2], 'hwm', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1`;
+
+/**
+ * KEYS[1] stream, KEYS[2] the writer's mark; ARGV[1] max length, ARGV[2] mark ttl ms, then per
+ * batch: its number, its entry count, its entries → {appended, skipped, uncertain} entries.
+ * A batch lands unless the mark says it is in the stream; landing, it is marked so.
+ */
+export const REDELIVER_LOG = `${LOG_MARK}
+local mark = KEYS[2]
+local function takeFromGap(seq)
+  local fields = redis.call('HGETALL', mark)
+  for i = 1, #fields, 2 do
+    if string.sub(fields[i], 1, 1) == 'g' then
+      local from, to = tonumber(string.sub(fields[i], 2)), tonumber(fields[i + 1])
+      if from <= seq and seq <= to then
+        redis.call('HDEL', mark, fields[i])
+        if from < seq then redis.call('HSET', mark, 'g' .. fmt(from), fmt(seq - 1)) end
+        if seq < to then redis.call('HSET', mark, 'g' .. fmt(seq + 1), fmt(to)) end
+        return true
+      end
+    end
+  end
+  return false
+end
+local appended, skipped, uncertain = 0, 0, 0
+local i = 3
+while i <= #ARGV do
+  local seq, n = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local hwm = tonumber(redis.call('HGET', mark, 'hwm') or '0')
+  local land = true
+  if seq > hwm then
+    if seq > hwm + 1 then addGap(mark, hwm + 1, seq - 1) end
+    redis.call('HSET', mark, 'hwm', fmt(seq))
+  elseif seq < tonumber(redis.call('HGET', mark, 'horizon') or '0') then
+    uncertain = uncertain + n
+  else
+    land = takeFromGap(seq)
+  end
+  for j = i + 2, i + 1 + n do
+    if land then redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'r', ARGV[j]) end
+  end
+  if land then appended = appended + n else skipped = skipped + n end
+  i = i + 2 + n
+end
+redis.call('PEXPIRE', mark, ARGV[2])
+return {appended, skipped, uncertain}`;

@@ -4,11 +4,12 @@ import {
   DEL_IF_EQUALS,
   INCR_WINDOW,
   PAUSE_SLOTS,
+  REDELIVER_LOG,
   RESERVE_SLOT,
   SET_AND_RELEASE,
   TAKE_TOKENS,
 } from './redis-scripts.js';
-import { StoreUnavailableError, type LogEntry, type Store } from './store.js';
+import { StoreUnavailableError, type LogBatch, type LogEntry, type Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` of a single node. */
@@ -46,11 +47,19 @@ interface ScriptCommands {
   ): Promise<[number, string, string]>;
   sbffAppendLog(
     stream: string,
-    seen: string,
+    mark: string,
     maxLen: number,
-    dedupeMs: number,
-    ...pairs: string[]
+    seq: number,
+    markTtlMs: number,
+    ...entries: readonly string[]
   ): Promise<number>;
+  sbffRedeliverLog(
+    stream: string,
+    mark: string,
+    maxLen: number,
+    markTtlMs: number,
+    ...batches: readonly (string | number)[]
+  ): Promise<[number, number, number]>;
 }
 
 type Client = (Redis | Cluster) & ScriptCommands;
@@ -104,6 +113,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
   client.defineCommand('sbffTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   client.defineCommand('sbffAppendLog', { numberOfKeys: 2, lua: APPEND_LOG });
+  client.defineCommand('sbffRedeliverLog', { numberOfKeys: 2, lua: REDELIVER_LOG });
   client.on('error', (error: Error) => options.onError?.(error));
   client.connect().catch((error: unknown) => options.onError?.(asError(error)));
 
@@ -157,11 +167,38 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       run(async () => {
         await client.sbffPauseSlots(key, intervalMs, burst, pauseMs);
       }),
-    appendLog: (key, records, { maxLen, dedupeMs }) =>
+    appendLog: (key, batch, { maxLen, writerTtlMs }) =>
       run(async () => {
-        if (records.length === 0) return;
-        const pairs = records.flatMap((r) => [r.id, r.json]);
-        await client.sbffAppendLog(key, `${key}:seen`, maxLen, dedupeMs, ...pairs);
+        const reply = await client.sbffAppendLog(
+          key,
+          logMarkKey(key, batch.writer),
+          maxLen,
+          batch.seq,
+          writerTtlMs,
+          ...batch.entries,
+        );
+        return Number(reply) === 1;
+      }),
+    redeliverLog: (key, batches, { maxLen, writerTtlMs }) =>
+      run(async () => {
+        const totals = { appended: 0, skipped: 0, uncertain: 0 };
+        // One script call per run of one writer's batches: each writer's mark is its own key.
+        for (const writerRun of runsByWriter(batches)) {
+          const args = writerRun.flatMap((b) => [b.seq, b.entries.length, ...b.entries]);
+          const first = writerRun[0];
+          if (first === undefined) continue;
+          const [appended, skipped, uncertain] = await client.sbffRedeliverLog(
+            key,
+            logMarkKey(key, first.writer),
+            maxLen,
+            writerTtlMs,
+            ...args,
+          );
+          totals.appended += Number(appended);
+          totals.skipped += Number(skipped);
+          totals.uncertain += Number(uncertain);
+        }
+        return totals;
       }),
     readLog: (key, { before, count }) =>
       run(async () => {
@@ -204,6 +241,25 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       }
     },
   };
+}
+
+/** A writer's mark lives beside its log, in the same Cluster slot (the log key's hash tag). */
+function logMarkKey(key: string, writer: string): string {
+  return `${key}:w:${writer}`;
+}
+
+function runsByWriter(batches: readonly LogBatch[]): LogBatch[][] {
+  const runs: LogBatch[][] = [];
+  let current: LogBatch[] = [];
+  for (const batch of batches) {
+    if (current[0] !== undefined && current[0].writer !== batch.writer) {
+      runs.push(current);
+      current = [];
+    }
+    current.push(batch);
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
 }
 
 function asError(error: unknown): Error {

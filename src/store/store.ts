@@ -41,14 +41,24 @@ export interface Store {
   /** Pushes every future slot of the budget at least `pauseMs` from now (an upstream 429). */
   pauseSlots(key: string, budget: SlotBudget & { pauseMs: number }): Promise<void>;
   /**
-   * Appends records to an append-only log, each at most once by `id` (remembered for `dedupeMs`),
-   * trimmed to about `maxLen` entries.
+   * Appends a writer's batch to an append-only log, trimmed to about `maxLen` entries: all of it,
+   * or nothing when a batch of the writer with a higher `seq` already landed (false: the batch
+   * arrived late, and never will land by this call). The store remembers per writer the highest
+   * `seq` landed and the numbers it skipped (docs/audit.md#audit-durability), so redeliverLog can
+   * tell whether a batch is in the log: constant memory per writer, none per entry.
    */
-  appendLog(
+  appendLog(key: string, batch: LogBatch, options: LogAppendOptions): Promise<boolean>;
+  /**
+   * Appends each batch unless it is in the log already (it landed by appendLog, or by an earlier
+   * redeliverLog), and marks it as landed, in one atomic step per writer: redelivering a batch
+   * any number of times lands it once. `uncertain` counts entries appended without knowing
+   * (the writer's memory was lost or too old): they may be in the log twice.
+   */
+  redeliverLog(
     key: string,
-    records: readonly LogRecord[],
-    options: { maxLen: number; dedupeMs: number },
-  ): Promise<void>;
+    batches: readonly LogBatch[],
+    options: LogAppendOptions,
+  ): Promise<{ appended: number; skipped: number; uncertain: number }>;
   /** Newest first, strictly older than `before` (a position from an earlier read) when given. */
   readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
   /** Rejects when the store is unreachable. */
@@ -71,9 +81,19 @@ export interface TokenGrant {
 
 export type SlotReservation = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };
 
-export interface LogRecord {
-  id: string;
-  json: string;
+/** One writer's batch of log entries. */
+export interface LogBatch {
+  /** Who wrote it: unique per writer (a process), never reused. */
+  writer: string;
+  /** The writer numbers its batches 1, 2, 3… in the order it sends them; each number once. */
+  seq: number;
+  entries: readonly string[];
+}
+
+export interface LogAppendOptions {
+  maxLen: number;
+  /** How long the store remembers a writer after its last batch. */
+  writerTtlMs: number;
 }
 
 export interface LogEntry {

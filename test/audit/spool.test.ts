@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuditRecord } from '../../src/audit/record.js';
 import { createSpool } from '../../src/audit/spool.js';
-import { AUDIT_DEDUPE_MS } from '../../src/audit/stream-writer.js';
+import { AUDIT_WRITER_TTL_MS } from '../../src/audit/stream-writer.js';
 import { AuditUnavailableError } from '../../src/audit/audit-trail.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
 import { createRedisStore } from '../../src/store/redis.js';
@@ -30,6 +30,8 @@ const spooledLines = (dir: string) =>
     .filter((n) => n.endsWith('.jsonl'))
     .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n'))
     .filter((l) => l !== '');
+/** The record lines, without the batch lines before them. */
+const spooledRecords = (dir: string) => spooledLines(dir).filter((l) => l.startsWith('{"id":'));
 
 describe('the spool when Redis is killed', () => {
   let own: OwnRedis;
@@ -54,7 +56,7 @@ describe('the spool when Redis is killed', () => {
 
     expect(await metricValue(h.metrics.auditRecords, { sink: 'spool' })).toBe(40);
     expect(await metricValue(h.metrics.auditSpoolDepth)).toBe(40);
-    expect(spooledLines(h.spoolDir)).toHaveLength(40);
+    expect(spooledRecords(h.spoolDir)).toHaveLength(40);
 
     await own.start();
     expect(await store.ready(5000)).toBe(true);
@@ -86,15 +88,22 @@ describe('the spool when Redis is killed', () => {
   });
 });
 
-/** The shared Redis behind a switch: appendLog (only) fails, or succeeds and then loses its reply. */
+/** The shared Redis behind a switch: the audit writes (only) fail, or succeed and then lose their reply. */
 function switchable(real: Store) {
   let mode: 'up' | 'down' | 'reply-lost' = 'up';
   const store: Store = {
     ...real,
-    async appendLog(key, records, options) {
+    async appendLog(key, batch, options) {
       if (mode === 'down') throw new StoreUnavailableError(new Error('test: down'));
-      await real.appendLog(key, records, options);
+      const landed = await real.appendLog(key, batch, options);
       if (mode === 'reply-lost') throw new StoreUnavailableError(new Error('test: reply lost'));
+      return landed;
+    },
+    async redeliverLog(key, batches, options) {
+      if (mode === 'down') throw new StoreUnavailableError(new Error('test: down'));
+      const result = await real.redeliverLog(key, batches, options);
+      if (mode === 'reply-lost') throw new StoreUnavailableError(new Error('test: reply lost'));
+      return result;
     },
     ping: () => (mode === 'down' ? Promise.reject(new StoreUnavailableError()) : real.ping()),
   };
@@ -108,6 +117,29 @@ describe('spool delivery is exactly once', () => {
   });
   afterAll(() => real.close());
 
+  it('a live write that landed but lost its reply is spooled too, and is in the stream once', async () => {
+    const prefix = testPrefix('spool');
+    const redis = switchable(real);
+    const h = track(makeTrail({ store: redis.store, prefix }), prefix);
+    await h.trail.record(auditInput({ traceId: 'before' }));
+    redis.set('reply-lost');
+    const both = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => h.trail.record(auditInput({ traceId: `both-${i}` }))),
+    );
+    expect(await metricValue(h.metrics.auditRecords, { sink: 'spool' })).toBe(6);
+    expect(spooledRecords(h.spoolDir)).toEqual(both);
+    // The same records, in Redis and in the spool.
+    expect(await streamRecordIds(REDIS_URL, h.key)).toHaveLength(7);
+    redis.set('up');
+    await h.trail.record(auditInput({ traceId: 'after' }));
+    await h.trail.flush();
+    const ids = await streamRecordIds(REDIS_URL, h.key);
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+    expect(spooledLines(h.spoolDir)).toHaveLength(0);
+    expect(h.logs.text()).toMatch(/"alreadyInStream":6/);
+  });
+
   it('a delivery whose acknowledgement is lost is repeated without duplicates', async () => {
     const prefix = testPrefix('spool');
     const redis = switchable(real);
@@ -116,7 +148,7 @@ describe('spool delivery is exactly once', () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => h.trail.record(auditInput({ traceId: `r${i}` }))));
     redis.set('reply-lost');
     await expect(h.trail.flush()).rejects.toThrow(/not fully delivered/);
-    expect(spooledLines(h.spoolDir)).toHaveLength(12);
+    expect(spooledRecords(h.spoolDir)).toHaveLength(12);
     redis.set('up');
     await h.trail.flush();
     const ids = await streamRecordIds(REDIS_URL, h.key);
@@ -132,20 +164,25 @@ describe('spool delivery is exactly once', () => {
     const first = makeTrail({ store: redis.store, prefix, spoolDir });
     for (let i = 0; i < 10; i += 1) await first.trail.record(auditInput({ traceId: `old-${i}` }));
     await first.trail.close();
-    expect(spooledLines(spoolDir)).toHaveLength(10);
+    expect(spooledRecords(spoolDir)).toHaveLength(10);
 
     // The first process got half of its segment into Redis before it died.
     const spool = createSpool({ dir: spoolDir, maxBytes: 1 << 20 });
     const [segment] = await spool.closedSegments({ closeActive: true });
     if (segment === undefined) throw new Error('no segment');
-    const { records } = await spool.read(segment);
-    await real.appendLog(first.key, records.slice(0, 5), { maxLen: 1000, dedupeMs: AUDIT_DEDUPE_MS });
+    const { batches } = await spool.read(segment);
+    expect(batches).toHaveLength(10);
+    await real.redeliverLog(first.key, batches.slice(0, 5), {
+      maxLen: 1000,
+      writerTtlMs: AUDIT_WRITER_TTL_MS,
+    });
 
     const second = track(makeTrail({ store: real, prefix, spoolDir }), prefix);
     await second.trail.flush();
     const ids = await streamRecordIds(REDIS_URL, second.key);
     expect(ids).toHaveLength(10);
-    expect(new Set(ids)).toEqual(new Set(records.map((r) => r.id)));
+    const spooledIds = batches.flatMap((b) => b.entries.map((e) => (JSON.parse(e) as { id: string }).id));
+    expect(new Set(ids)).toEqual(new Set(spooledIds));
     expect(spooledLines(spoolDir)).toHaveLength(0);
   });
 
@@ -213,7 +250,7 @@ describe('spool delivery is exactly once', () => {
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(10);
     expect(outcomes.slice(kept).every((o) => o instanceof AuditUnavailableError)).toBe(true);
-    expect(spooledLines(h.spoolDir)).toHaveLength(kept);
+    expect(spooledRecords(h.spoolDir)).toHaveLength(kept);
     redis.set('up');
     await h.trail.flush();
     expect(await streamRecordIds(REDIS_URL, h.key)).toHaveLength(kept);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import { MAX_LOG_GAPS } from '../../src/store/log-marks.js';
+import type { LogBatch, Store } from '../../src/store/store.js';
 import { testPrefix } from '../helpers/redis.js';
 
 /**
  * What every Store must do, whatever is behind it. Keys carry one hash tag so that the suite
- * also runs on a Redis Cluster (the log and its dedupe set must share a slot).
+ * also runs on a Redis Cluster (a log and its writers' marks must share a slot).
  */
 export function storeContract(name: string, make: () => Store) {
   describe(`the ${name} store`, () => {
@@ -115,13 +116,13 @@ export function storeContract(name: string, make: () => Store) {
       if (waited.granted) expect(waited.waitMs).toBeGreaterThan(2000);
     });
 
-    it('appendLog keeps each record id once and readLog pages newest first', async () => {
-      const records = Array.from({ length: 7 }, (_, i) => ({
-        id: `${prefix}r${i}`,
-        json: JSON.stringify({ n: i }),
-      }));
-      await store.appendLog(key('log'), records.slice(0, 4), { maxLen: 1000, dedupeMs: 60_000 });
-      await store.appendLog(key('log'), records.slice(2), { maxLen: 1000, dedupeMs: 60_000 });
+    const logOptions = { maxLen: 1000, writerTtlMs: 60_000 };
+    const batch = (writer: string, seq: number, ...ns: number[]): LogBatch => ({
+      writer,
+      seq,
+      entries: ns.map((n) => JSON.stringify({ n })),
+    });
+    async function logNumbers(): Promise<number[]> {
       const seen: number[] = [];
       let before: string | undefined;
       for (;;) {
@@ -129,11 +130,73 @@ export function storeContract(name: string, make: () => Store) {
           count: 3,
           ...(before === undefined ? {} : { before }),
         });
-        if (page.length === 0) break;
+        if (page.length === 0) return seen.reverse();
         seen.push(...page.map((e) => (JSON.parse(e.json) as { n: number }).n));
         before = page[page.length - 1]?.position;
       }
-      expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0]);
+    }
+
+    it('appendLog lands whole batches and readLog pages newest first', async () => {
+      expect(await store.appendLog(key('log'), batch('w1', 1, 0, 1, 2), logOptions)).toBe(true);
+      expect(await store.appendLog(key('log'), batch('w2', 1, 3), logOptions)).toBe(true);
+      expect(await store.appendLog(key('log'), batch('w1', 2, 4, 5, 6), logOptions)).toBe(true);
+      expect(await logNumbers()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    });
+
+    it('appendLog refuses a batch that arrives after a later one of its writer', async () => {
+      expect(await store.appendLog(key('log'), batch('w', 2, 2), logOptions)).toBe(true);
+      expect(await store.appendLog(key('log'), batch('w', 1, 1), logOptions)).toBe(false);
+      expect(await store.appendLog(key('log'), batch('w', 2, 2), logOptions)).toBe(false);
+      expect(await store.appendLog(key('log'), batch('w', 3, 3), logOptions)).toBe(true);
+      expect(await logNumbers()).toEqual([2, 3]);
+    });
+
+    it('redeliverLog lands a batch once: not when appendLog landed it, once however often redelivered', async () => {
+      await store.appendLog(key('log'), batch('w', 1, 1), logOptions);
+      await store.appendLog(key('log'), batch('w', 2, 2), logOptions);
+      // Batch 3 never reached the store (its write failed): 4 lands, 3 goes to a spool.
+      await store.appendLog(key('log'), batch('w', 4, 4), logOptions);
+      const spooled = [batch('w', 2, 2), batch('w', 3, 3, 33)];
+      expect(await store.redeliverLog(key('log'), spooled, logOptions)).toEqual({
+        appended: 2,
+        skipped: 1,
+        uncertain: 0,
+      });
+      expect(await store.redeliverLog(key('log'), spooled, logOptions)).toEqual({
+        appended: 0,
+        skipped: 3,
+        uncertain: 0,
+      });
+      // Redelivered before its live write arrives (it was slow): the late write is refused.
+      expect(await store.redeliverLog(key('log'), [batch('w', 5, 5)], logOptions)).toMatchObject({
+        appended: 1,
+      });
+      expect(await store.appendLog(key('log'), batch('w', 5, 5), logOptions)).toBe(false);
+      expect(await store.appendLog(key('log'), batch('w', 6, 6), logOptions)).toBe(true);
+      // Several writers in one call, each by its own mark.
+      expect(
+        await store.redeliverLog(
+          key('log'),
+          [batch('w', 6, 6), batch('v', 1, 7), batch('w', 4, 4)],
+          logOptions,
+        ),
+      ).toEqual({ appended: 1, skipped: 2, uncertain: 0 });
+      expect(await logNumbers()).toEqual([1, 2, 4, 3, 33, 5, 6, 7]);
+    });
+
+    it(`a writer's mark keeps ${MAX_LOG_GAPS} skipped ranges: older ones land again, counted as uncertain`, async () => {
+      // Every odd batch fails: each lands a range of one skipped number in the mark.
+      for (let seq = 2; seq <= 2 * (MAX_LOG_GAPS + 10); seq += 2) {
+        await store.appendLog(key('log'), batch('w', seq, seq), logOptions);
+      }
+      const oldest = await store.redeliverLog(key('log'), [batch('w', 1, 1), batch('w', 2, 2)], logOptions);
+      expect(oldest).toEqual({ appended: 2, skipped: 0, uncertain: 2 });
+      const recent = await store.redeliverLog(
+        key('log'),
+        [batch('w', 2 * MAX_LOG_GAPS + 1, -1), batch('w', 2 * MAX_LOG_GAPS + 2, -2)],
+        logOptions,
+      );
+      expect(recent).toEqual({ appended: 1, skipped: 1, uncertain: 0 });
     });
 
     it('ping answers while the store is up', async () => {

@@ -37,7 +37,7 @@ export function auditScans(options: AuditScansOptions) {
       clock(),
     );
     try {
-      await audit.record(input);
+      c.get('report').auditJson = await audit.record(input);
     } catch (error) {
       // The 503 replaces the answer (Hono carries the old headers over: RateLimit stays true,
       // but the page's X-Cache would not be).

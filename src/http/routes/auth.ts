@@ -10,7 +10,7 @@ import type { Metrics } from '../../platform/metrics.js';
 import { requestAuditInput } from '../audit-input.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
-import type { AppEnv, SessionEnv } from '../request-context.js';
+import type { AppEnv, RequestReport, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
 import { invalidInput } from '../validate.js';
 
@@ -46,13 +46,14 @@ interface Actor {
 export function authRoutes(options: AuthRoutesOptions) {
   const { cookie, sessions, users, metrics } = options;
   const app = new Hono<AppEnv>();
-  const audit = <E extends AppEnv>(
+  const audit = async <E extends AppEnv>(
     c: Context<E>,
     event: 'auth.login' | 'auth.login_failed' | 'auth.logout',
     actor: Actor,
     error?: ApiError,
-  ) =>
-    options.audit.record(
+  ) => {
+    const report: RequestReport = c.get('report');
+    report.auditJson = await options.audit.record(
       requestAuditInput(
         c,
         event,
@@ -64,6 +65,7 @@ export function authRoutes(options: AuthRoutesOptions) {
         options.clock(),
       ),
     );
+  };
 
   app.post('/auth/login', async (c) => {
     const { username, password } = await readCredentials(c);
