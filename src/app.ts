@@ -4,6 +4,7 @@ import type { Deps } from './deps.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { routeMethods } from './http/method-not-allowed.js';
+import { auditLoginRefusals } from './http/middleware/audit-login-refusals.js';
 import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
 import { requestLog } from './http/middleware/request-log.js';
@@ -40,6 +41,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
   app.use(requestLog({ logger, metrics, clock }));
   app.use(crossSiteProtection({ corsOrigins: config.corsOrigins }));
+  // Outside the body limit: a login refused before its route runs (413) is audited too.
+  app.use('/auth/login', auditLoginRefusals({ audit: deps.audit, onError, clock }));
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
