@@ -11,6 +11,7 @@ export interface RedisSubscriberOptions {
    */
   targets: readonly RedisTarget[];
   channel: string;
+  /** Never called once `close` was. */
   handlers: SubscriptionHandlers;
   /** CLIENT SETNAME of the connection, so operators (and tests) can find it in CLIENT LIST. */
   connectionName: string;
@@ -53,13 +54,13 @@ export function subscribeOverRedis(options: RedisSubscriberOptions): Subscriptio
     connection.on('error', (error: Error) => options.onError?.(error));
     // Not gated on `up`: a message can arrive in the same read as the acknowledgement.
     connection.on('message', (from: string, message: string) => {
-      if (from === channel) handlers.message(message);
+      if (from === channel && !closed) handlers.message(message);
     });
     connection.once('end', () => {
       if (current === connection) current = undefined;
+      if (closed) return;
       if (up) handlers.down();
       up = false;
-      if (closed) return;
       failures += 1;
       retry = setTimeout(connect, Math.min(50 * failures, 500));
       retry.unref();

@@ -85,6 +85,7 @@ export interface SubscriptionHandlers {
 }
 
 export interface Subscription {
+  /** No handler is called once this was. */
   close(): Promise<void>;
 }
 
