@@ -13,8 +13,9 @@ export function memoryOn(sessions: SessionService): Promise<void> {
   });
 }
 
-/** Resolves on the next switch of `sessions` to reading every session from the store. */
+/** Resolves once `sessions` reads every session from the store: at once, or on the next switch off. */
 export function memoryOff(sessions: SessionService): Promise<void> {
+  if (!sessions.fromMemory) return Promise.resolve();
   return new Promise((resolve) => {
     const off = sessions.onMemorySwitch((on) => {
       if (on) return;
