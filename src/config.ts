@@ -98,6 +98,9 @@ const envSchema = z
       .transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
     SESSION_IDLE_S: int(1800, 10, 7 * 86_400),
     SESSION_ABSOLUTE_S: int(28_800, 10, 30 * 86_400),
+    // Capped at 5 s: the longest an ended session may still be answered should its end message
+    // be lost without the subscription noticing.
+    SESSION_CACHE_MS: int(5000, 0, 5000),
     LOGIN_MAX_FAILURES: int(100, 1, 100_000),
     LOGIN_MAX_CONCURRENT_HASHES: int(2, 1, 64),
     CACHE_TTL_S: int(30, 0, 86_400),
@@ -156,7 +159,7 @@ export interface Config {
   cookie: { secure: boolean; sameSite: 'Strict' | 'Lax' };
   corsOrigins: string[];
   trustProxyHops: number;
-  session: { idleS: number; absoluteS: number };
+  session: { idleS: number; absoluteS: number; cacheMs: number };
   login: { maxFailuresPerHour: number; maxConcurrentHashes: number };
   cache: { ttlS: number; staleS: number };
   rate: { upstreamRps: number; upstreamBurst: number; maxWaitMs: number; userRps: number; userBurst: number };
@@ -204,7 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookie: { secure: e.COOKIE_SECURE, sameSite: e.COOKIE_SAMESITE },
     corsOrigins: e.CORS_ORIGINS.map((o) => new URL(o).origin),
     trustProxyHops: e.TRUST_PROXY,
-    session: { idleS: e.SESSION_IDLE_S, absoluteS: e.SESSION_ABSOLUTE_S },
+    session: { idleS: e.SESSION_IDLE_S, absoluteS: e.SESSION_ABSOLUTE_S, cacheMs: e.SESSION_CACHE_MS },
     login: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES, maxConcurrentHashes: e.LOGIN_MAX_CONCURRENT_HASHES },
     cache: { ttlS: e.CACHE_TTL_S, staleS: e.CACHE_STALE_S },
     rate: {

@@ -62,7 +62,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const tracker = createBackgroundTasks(logger);
   const users = loadUserDirectory(config.usersFile);
   const passwords = createPasswordHasher({ maxConcurrent: config.login.maxConcurrentHashes, users });
-  const sessions = createSessionService({ store, keys, clock, ...config.session });
+  const sessions = createSessionService({ store, keys, clock, tracker, ...config.session });
+  sessions.onMemorySwitch((on) => {
+    metrics.sessionMemory.set(on ? 1 : 0);
+    if (on) logger.info('subscribed to session ends: sessions answered from memory');
+    else logger.warn('session-end subscription lost: every session read goes to the store until it is back');
+  });
   const loginThrottle = createLoginThrottle({
     store,
     keys,
@@ -140,6 +145,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       await tracker.drain(config.shutdownGraceMs);
       await audit.close();
       await upstream.close();
+      await sessions.close();
       await store.close();
     },
   };

@@ -85,6 +85,11 @@ export function createMetrics() {
       labelNames: ['subsystem'] as const,
       registers: [registry],
     }),
+    sessionMemory: new Gauge({
+      name: 'sbff_session_memory',
+      help: 'Sessions answered from memory: 1 while subscribed to session ends, 0 while every read goes to the store',
+      registers: [registry],
+    }),
     logins: new Counter({
       name: 'sbff_logins_total',
       help: 'Login attempts by result (success, failure, throttled)',
