@@ -120,6 +120,8 @@ export async function spawnRedis(
   child.stdout.on('data', (chunk: Buffer) => output.write(chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => output.write(chunk.toString('utf8')));
   child.once('exit', (code) => output.end(`${program} exited (${String(code)})`));
+  // Not installed: say so (.ci/run installs redis-server and redis-sentinel from Debian).
+  child.once('error', (error) => output.end(`${program} could not be started: ${error.message}`));
   try {
     await output.waitFor(readyLine, 10_000);
   } catch (error) {
