@@ -11,6 +11,7 @@ import {
 } from './redis-scripts.js';
 import { createRedisLogWrites, type LogScripts } from './redis-log.js';
 import { subscribeOverRedis, type RedisTarget } from './redis-subscriber.js';
+import { followSentinelSwitches } from './sentinel-switch.js';
 import { StoreUnavailableError, type LogEntry, type Store, type Subscription } from './store.js';
 
 export interface RedisStoreOptions {
@@ -123,8 +124,8 @@ export function createRedisClient(options: RedisStoreOptions, tuning: ClientTuni
       sentinels: sentinels.map(parseNode),
       name: options.sentinelMaster ?? '',
       sentinelRetryStrategy: (times: number) => Math.min(50 * times, 500),
-      // A master demoted under a live connection refuses writes: ask the sentinels again. (Not
-      // ioredis's failoverDetector: its sentinel connections report errors to no listener.)
+      // A master demoted under a live connection refuses writes: ask the sentinels again.
+      // (followSentinelSwitches reconnects at the switch itself.)
       reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
     });
   }
@@ -170,6 +171,20 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const log = createRedisLogWrites(client, confirming);
 
   const subscriptions = new Set<Subscription>();
+  const sentinels = options.sentinels ?? [];
+  if (sentinels.length > 0) {
+    subscriptions.add(
+      followSentinelSwitches({
+        sentinels: sentinels.map(parseNode),
+        masterName: options.sentinelMaster ?? '',
+        clients: [client, ...(confirming === undefined ? [] : [confirming])].filter(
+          (c): c is Client & Redis => c instanceof Redis,
+        ),
+        commandTimeoutMs,
+        onError: options.onError,
+      }),
+    );
+  }
   const targets = subscriberTargets(options);
 
   const run = async <T>(op: () => Promise<T>): Promise<T> => {

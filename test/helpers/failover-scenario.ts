@@ -27,7 +27,8 @@ export interface FailoverReport {
   answered: number;
 }
 
-const SCANS = '/v1/accounts/grp_a/signals/scans?limit=5';
+/** The audited request the scenarios send. */
+export const SCANS = '/v1/accounts/grp_a/signals/scans?limit=5';
 
 /**
  * The master dies right after a burst of audited requests whose records it never replicated, the
@@ -63,9 +64,18 @@ export async function runFailoverScenario(topology: FailoverTopology): Promise<F
   await master.stop();
   await topology.promoted();
   const promotedAt = performance.now();
-  await traffic.samples.waitFor((s) => s.startedAt > promotedAt && s.status === 200, 15_000);
-  await readiness.samples.waitFor((s) => s.startedAt > killedAt && s.status === 503);
-  await readiness.samples.waitFor((s) => s.startedAt > promotedAt && s.status === 200, 15_000);
+  await awaited(
+    'a 200 after the promotion',
+    traffic.samples.waitFor((s) => s.startedAt > promotedAt && s.status === 200, 15_000),
+  );
+  await awaited(
+    '/readyz 503 after the kill',
+    readiness.samples.waitFor((s) => s.startedAt > killedAt && s.status === 503),
+  );
+  await awaited(
+    '/readyz 200 after the promotion',
+    readiness.samples.waitFor((s) => s.startedAt > promotedAt && s.status === 200, 15_000),
+  );
 
   // A replica again, so that the spooled records can be confirmed and leave the spool: its
   // delivery retries each second until they are (a pass may come too early for the replica).
@@ -98,6 +108,15 @@ export async function runFailoverScenario(topology: FailoverTopology): Promise<F
   };
 }
 
+/** Names what did not come, with the answers so far, when a wait runs out. */
+export async function awaited<T>(what: string, event: Promise<T>): Promise<T> {
+  try {
+    return await event;
+  } catch (error) {
+    throw new Error(`${what}: ${String(error)}`);
+  }
+}
+
 /** 20 scans requests at once, each answered 200: their trace ids. */
 async function auditedBurst(gw: TestGateway, cookie: string): Promise<string[]> {
   const answers = await Promise.all(Array.from({ length: 20 }, () => gw.get(SCANS, cookie)));
@@ -110,7 +129,7 @@ function traceIdOf(sample: TrafficSample): string {
 }
 
 /** The audit stream as one node holds it (a replica too: READONLY lets a Cluster replica answer). */
-async function streamOn(node: OwnRedis, key: string): Promise<AuditRecord[]> {
+export async function streamOn(node: OwnRedis, key: string): Promise<AuditRecord[]> {
   const redis = new Redis(node.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
     await redis.connect();

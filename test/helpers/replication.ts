@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import type { OwnRedis } from './redis.js';
 
-async function onNode<T>(node: OwnRedis, ask: (redis: Redis) => Promise<T>): Promise<T> {
+/** Asks one node something on a connection of its own. */
+export async function onNode<T>(node: OwnRedis, ask: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(node.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
     await redis.connect();

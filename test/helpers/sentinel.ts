@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,8 +23,11 @@ export interface OwnSentinels {
   master: OwnRedis;
   replica: OwnRedis;
   sentinel: RedisProcess;
-  /** The port of the master after the next failover, once the sentinel announces it (+switch-master). */
-  switched(timeoutMs?: number): Promise<number>;
+  /**
+   * The port of the master after a failover away from `fromPort` (the first master by default),
+   * once the sentinel announces it (+switch-master).
+   */
+  switched(fromPort?: number, timeoutMs?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -78,13 +82,25 @@ export async function startOwnSentinels(options: { downAfterMs?: number } = {}):
     master,
     replica,
     sentinel: watching,
-    async switched(timeoutMs = 15_000) {
+    async switched(fromPort = master.port, timeoutMs = 15_000) {
       const line = await watching.output.waitFor(
-        `+switch-master ${masterName} 127.0.0.1 ${master.port} `,
+        `+switch-master ${masterName} 127.0.0.1 ${fromPort} `,
         timeoutMs,
       );
       return Number(line.trim().split(' ').pop());
     },
     stop,
   };
+}
+
+/** Asks the sentinel something (SENTINEL FAILOVER, …) on a connection of its own. */
+export async function onSentinel<T>(set: OwnSentinels, ask: (sentinel: Redis) => Promise<T>): Promise<T> {
+  const [host = '127.0.0.1', port = '0'] = (set.sentinels[0] ?? '').split(':');
+  const sentinel = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await sentinel.connect();
+    return await ask(sentinel);
+  } finally {
+    sentinel.disconnect();
+  }
 }
