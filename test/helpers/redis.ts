@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,8 +72,9 @@ export const REPLICA_SYNCED =
 
 export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  // Its own directory: a replica's sync writes dump.rdb there, and a server loads one it finds.
-  const dir = mkdtempSync(join(tmpdir(), 'sbff-redis-'));
+  // Its own directory, for as long as it runs: a replica's sync writes dump.rdb there, and a
+  // server loads one it finds (a restart here starts empty, as without persistence it should).
+  const dir = join(tmpdir(), `sbff-redis-${port}-${randomBytes(4).toString('hex')}`);
   let running: RedisProcess | undefined;
   let extra = extraArgs;
   const own: OwnRedis = {
@@ -86,6 +87,7 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
     },
     async start(args) {
       extra = args ?? extra;
+      mkdirSync(dir, { recursive: true });
       running = await spawnRedis(['--port', String(port), '--dir', dir, ...OWN_REDIS_ARGS, ...extra]);
     },
     pause: () => running?.child.kill('SIGSTOP'),
@@ -96,6 +98,7 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGKILL');
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   await own.start();
