@@ -4,7 +4,8 @@ import { createLoginThrottle } from './auth/login-throttle.js';
 import { createPasswordHasher } from './auth/password.js';
 import { createSessionService } from './auth/sessions.js';
 import type { LoginThrottle, PasswordHasher, SessionService, UserDirectory } from './auth/identity.js';
-import { loadUserDirectory } from './auth/user-directory.js';
+import { createSso, type Sso } from './auth/sso.js';
+import { emptyUserDirectory, loadUserDirectory } from './auth/user-directory.js';
 import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
 import { readApiKey, type Config } from './config.js';
@@ -34,6 +35,8 @@ export interface Deps {
   users: UserDirectory;
   passwords: PasswordHasher;
   sessions: SessionService;
+  /** Single sign-on, when OIDC_ISSUER is set. */
+  sso: Sso | undefined;
   loginThrottle: LoginThrottle;
   upstream: UpstreamClient;
   userLimiter: UserLimiter;
@@ -42,7 +45,7 @@ export interface Deps {
   audit: AuditTrail;
   /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
-  /** Re-reads the users file and the API key file (SIGHUP). */
+  /** Re-reads the users file, the group map and the key files (SIGHUP). */
   reload(): void;
   close(): Promise<void>;
 }
@@ -60,7 +63,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const store = overrides.store ?? createStore(config, logger, metrics);
   const keys = createKeys(config.redis.keyPrefix);
   const tracker = createBackgroundTasks(logger);
-  const users = loadUserDirectory(config.usersFile);
+  const users = config.usersFile === undefined ? emptyUserDirectory() : loadUserDirectory(config.usersFile);
   const passwords = createPasswordHasher({ maxConcurrent: config.login.maxConcurrentHashes, users });
   const sessions = createSessionService({ store, keys, clock, tracker, ...config.session });
   sessions.onMemorySwitch((on) => {
@@ -68,6 +71,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     if (on) logger.info('subscribed to session ends: sessions answered from memory');
     else logger.warn('session-end subscription lost: every session read goes to the store until it is back');
   });
+  const sso =
+    config.oidc === undefined ? undefined : createSso(config.oidc, { store, keys, sessions, logger });
   const loginThrottle = createLoginThrottle({
     store,
     keys,
@@ -122,6 +127,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     users,
     passwords,
     sessions,
+    sso,
     loginThrottle,
     upstream,
     userLimiter,
@@ -129,9 +135,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     audit,
     lifecycle,
     reload() {
-      const result = users.reload();
-      if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
-      else logger.error({ problems: result.problems }, 'users file rejected; keeping the previous users');
+      if (config.usersFile !== undefined) {
+        const result = users.reload();
+        if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
+        else logger.error({ problems: result.problems }, 'users file rejected; keeping the previous users');
+      }
+      sso?.reload();
       if (config.upstream.apiKeyFile !== undefined) {
         try {
           upstream.setApiKey(readApiKey(config));
@@ -145,6 +154,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       await tracker.drain(config.shutdownGraceMs);
       await audit.close();
       await upstream.close();
+      sso?.close();
       await sessions.close();
       await store.close();
     },

@@ -1,9 +1,14 @@
-export interface User {
+/** Who a session acts as: a user of the users file, or an SSO user mapped through the group map. */
+export interface Principal {
   id: string;
   username: string;
-  passwordHash: string;
   accountGroups: string[];
   roles: string[];
+}
+
+/** A user of the users file. */
+export interface User extends Principal {
+  passwordHash: string;
 }
 
 /** The users file, loaded and re-loadable; authorization reads it on every request. */

@@ -1,12 +1,12 @@
 import { requireGroupAccess } from '../auth/access.js';
-import type { User } from '../auth/identity.js';
+import type { Principal } from '../auth/identity.js';
 import type { CacheStatus, PageLoad, PageLoader, ScanPages } from '../cache/page-request.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { UpstreamBudget, UserLimiter, UserLimitResult } from '../ratelimit/limit-results.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/vendor-call.js';
 
 export interface ListScansRequest {
-  user: User;
+  user: Principal;
   query: ScanQuery;
   /** `Cache-Control: no-cache`: skip the cached copy (still rate-limited and coalesced). */
   bypass: boolean;

@@ -119,7 +119,7 @@ describe.each(['redis', 'memory'] as const)('sessions on the %s store', (kind) =
           expect(key).not.toContain(s.token);
           const value =
             (await redis.type(key)) === 'zset'
-              ? (await redis.zrange(key, 0, -1)).join()
+              ? (await redis.zrange(key, '0', '-1')).join()
               : await redis.get(key);
           expect(value ?? '').not.toContain(s.token);
         }

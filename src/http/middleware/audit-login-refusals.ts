@@ -30,7 +30,7 @@ export function auditLoginRefusals(options: AuditLoginRefusalsOptions) {
       clock(),
     );
     try {
-      report.auditJson = await audit.record(input);
+      report.auditJson = await audit.record({ ...input, method: 'password' });
     } catch (error) {
       c.res = onError(error instanceof AuditUnavailableError ? error : new AuditUnavailableError(error), c);
     }
