@@ -153,25 +153,6 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    if (env.USERS_FILE === undefined && env.OIDC_ISSUER === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['USERS_FILE'],
-        message: 'is required unless OIDC_ISSUER is set: at least one way to log in',
-      });
-    }
-    if (env.OIDC_ISSUER !== undefined) {
-      const needs = (name: keyof typeof env, alternative?: keyof typeof env) => {
-        if (env[name] !== undefined || (alternative !== undefined && env[alternative] !== undefined)) return;
-        const or = alternative === undefined ? '' : ` (or ${alternative})`;
-        ctx.addIssue({ code: 'custom', path: [name], message: `is required when OIDC_ISSUER is set${or}` });
-      };
-      needs('OIDC_CLIENT_ID');
-      needs('OIDC_CLIENT_SECRET', 'OIDC_CLIENT_SECRET_FILE');
-      needs('OIDC_REDIRECT_URI');
-      needs('OIDC_GROUP_MAP_FILE');
-      needs('SESSION_ENCRYPTION_KEY', 'SESSION_ENCRYPTION_KEY_FILE');
-    }
     if (env.SESSION_ABSOLUTE_S < env.SESSION_IDLE_S) {
       ctx.addIssue({
         code: 'custom',
@@ -257,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((env['UPSTREAM_API_KEY'] ?? '').trim() === '' && (env['UPSTREAM_API_KEY_FILE'] ?? '').trim() === '') {
     problems.push('UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)');
   }
+  problems.push(...loginProblems(env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -298,6 +280,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** At least one way to log in, and all that single sign-on needs when it is on. */
+function loginProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!set('OIDC_ISSUER')) {
+    return set('USERS_FILE')
+      ? []
+      : ['USERS_FILE: is required unless OIDC_ISSUER is set (at least one way to log in)'];
+  }
+  const problems: string[] = [];
+  const needs = (name: string, alternative?: string) => {
+    if (set(name) || (alternative !== undefined && set(alternative))) return;
+    problems.push(
+      `${name}: is required when OIDC_ISSUER is set${alternative === undefined ? '' : ` (or ${alternative})`}`,
+    );
+  };
+  needs('OIDC_CLIENT_ID');
+  needs('OIDC_CLIENT_SECRET', 'OIDC_CLIENT_SECRET_FILE');
+  needs('OIDC_REDIRECT_URI');
+  needs('OIDC_GROUP_MAP_FILE');
+  needs('SESSION_ENCRYPTION_KEY', 'SESSION_ENCRYPTION_KEY_FILE');
+  return problems;
 }
 
 function oidcConfig(e: Env): OidcConfig | undefined {
