@@ -91,6 +91,11 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
         },
       },
     },
+    // Its guard against requests to private addresses would refuse the gateway on 127.0.0.1.
+    fetch: (input, init = {}) => {
+      const { dispatcher: _guard, ...rest } = init as RequestInit & { dispatcher?: unknown };
+      return fetch(input, rest);
+    },
     // A refresh token for every login, so revocation at logout has something to revoke.
     issueRefreshToken: () => true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -101,7 +106,8 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
       const known = session.grantIdFor(client.clientId);
       if (known !== undefined) return ctx.oidc.provider.Grant.find(known);
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-      grant.addOIDCScope(String(params?.['scope'] ?? 'openid'));
+      const scope = params?.['scope'];
+      grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
       await grant.save();
       return grant;
     },
@@ -130,7 +136,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
   const handle = provider.callback();
   server.on('request', (req, res) => {
     if (!req.url?.startsWith('/interaction/')) {
-      handle(req, res);
+      void handle(req, res);
       return;
     }
     // The login prompt, answered for whoever signInAs named (no form to fill in).
