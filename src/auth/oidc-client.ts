@@ -31,9 +31,14 @@ export type ProviderFailure =
  * (not only the TLS channel): a token that verifies is one the provider signed.
  */
 export interface OidcClient {
-  /** The provider's configuration, once discovered; undefined until then. */
+  /**
+   * The provider's configuration, once discovered; undefined until then, and then a discovery
+   * attempt starts at once unless one is running or the last failed less than a second ago, so
+   * a provider that is back is found by the next login rather than the next retry, and a login
+   * never waits for the provider.
+   */
   configuration(): client.Configuration | undefined;
-  /** A discovery attempt now (joining one in flight); true once discovered. */
+  /** A discovery attempt that starts after any one running; true once discovered. */
   discover(): Promise<boolean>;
   readonly options: Readonly<Omit<OidcClientOptions, 'logger' | 'clientSecret'>>;
   close(): void;
@@ -47,6 +52,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   let attempt: Promise<boolean> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let delayMs = retry.min;
+  let lastFailureAt = 0;
   let closed = false;
 
   const discoverOnce = async (): Promise<boolean> => {
@@ -75,28 +81,39 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
 
   const schedule = () => {
     if (closed || configuration !== undefined) return;
-    timer = setTimeout(() => void discover(), delayMs);
+    timer = setTimeout(() => void attemptNow(), delayMs);
     timer.unref();
     delayMs = Math.min(delayMs * 2, retry.max);
   };
 
-  const discover = (): Promise<boolean> => {
-    if (configuration !== undefined) return Promise.resolve(true);
+  /** Joins the attempt running, or starts one. */
+  const attemptNow = (): Promise<boolean> => {
     if (attempt !== undefined) return attempt;
     clearTimeout(timer);
     attempt = discoverOnce().then((found) => {
       attempt = undefined;
-      if (!found) schedule();
+      if (!found) {
+        lastFailureAt = Date.now();
+        schedule();
+      }
       return found;
     });
     return attempt;
   };
-  void discover();
+  void attemptNow();
 
   const { clientSecret: _secret, logger: _logger, ...visible } = options;
   return {
-    configuration: () => configuration,
-    discover,
+    configuration() {
+      if (configuration === undefined && attempt === undefined && Date.now() - lastFailureAt >= 1000) {
+        void attemptNow();
+      }
+      return configuration;
+    },
+    async discover() {
+      if (attempt !== undefined) await attempt;
+      return configuration !== undefined || attemptNow();
+    },
     options: visible,
     close() {
       closed = true;

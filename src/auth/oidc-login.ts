@@ -42,11 +42,11 @@ export const tokenContext = (kind: 'id_token' | 'refresh_token', userId: string)
 export function createOidcLogin(options: OidcLoginOptions) {
   const { oidc, transactions, cipher, groupMap } = options;
   const unavailable: ProviderFailure = { kind: 'unavailable', detail: 'the provider is not discovered yet' };
-  const configuration = async () =>
-    oidc.configuration() ?? ((await oidc.discover()) ? oidc.configuration() : undefined);
+  // Never waits for discovery: while the provider is not discovered, SSO login answers 503.
+  const configuration = () => oidc.configuration();
 
   async function start(returnTo: string, binding: string): Promise<LoginStart> {
-    const config = await configuration();
+    const config = configuration();
     if (config === undefined) return { ok: false, failure: unavailable };
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -70,7 +70,7 @@ export function createOidcLogin(options: OidcLoginOptions) {
     if (state === null || transaction === undefined) {
       return { ok: false, failure: { kind: 'transaction', detail: 'unknown, used or expired state' } };
     }
-    const config = await configuration();
+    const config = configuration();
     if (config === undefined) return { ok: false, failure: unavailable };
     const callbackUrl = new URL(oidc.options.redirectUri);
     callbackUrl.search = query.toString();

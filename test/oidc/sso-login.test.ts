@@ -365,4 +365,21 @@ describe('single sign-on once the provider is up', () => {
     }
     expect(places.logs).toContain('"method":"oidc"');
   });
+
+  it('with OIDC_ISSUER and no USERS_FILE, SSO is the only login: POST /auth/login is 404', async () => {
+    const only = await startGateway({ env: { ...ssoEnv(ports, groupMapFile), USERS_FILE: '' } });
+    try {
+      expect(only.config.usersFile).toBeUndefined();
+      const res = await fetch(`${only.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password-1' }),
+      });
+      expect(res.status).toBe(404);
+      expect(await only.deps.sso?.client.discover()).toBe(true);
+      expect((await createBrowser().fetch(`${only.url}/auth/oidc/login`)).status).toBe(302);
+    } finally {
+      await only.close();
+    }
+  });
 });
