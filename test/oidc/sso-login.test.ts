@@ -187,6 +187,20 @@ describe('single sign-on once the provider is up', () => {
     expect((await scans(browser, 'grp_a')).status).toBe(200);
   });
 
+  it('only a top-level navigation may reach the callback from another site; a cross-site fetch is 403', async () => {
+    const browser = createBrowser();
+    const { callback } = await toCallback(browser);
+    const res = await browser.fetch(callback, {
+      headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' },
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as Envelope).error?.code).toBe('CSRF_FAILED');
+    const navigated = await browser.fetch(callback, {
+      headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
+    });
+    expect(navigated.status).toBe(302);
+  });
+
   it('a callback opened in another browser than the one that started the login is refused', async () => {
     const { callback } = await toCallback(createBrowser());
     const other = createBrowser();
