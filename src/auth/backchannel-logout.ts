@@ -46,6 +46,7 @@ export function createBackchannelLogout(options: {
         algorithms: ASYMMETRIC,
         requiredClaims: ['iat', 'jti', 'events'],
         maxTokenAge: MAX_TOKEN_AGE_S,
+        clockTolerance: 30,
       });
       return payload;
     } catch (error) {
