@@ -66,6 +66,10 @@ async function demo(): Promise<void> {
     ...(sso === undefined ? {} : ssoEnv(sso, dir, port)),
   });
   const deps = createDeps(config);
+  // The provider is in this process: let its discovery finish before the URL is printed.
+  if (deps.sso !== undefined && !(await deps.sso.client.discover())) {
+    throw new Error('the embedded provider could not be discovered');
+  }
   const server = await startServer(createApp(deps), { port: config.port, host: config.host });
   const base = server.url;
   const scans = `${base}/v1/accounts/${GROUPS[0] ?? ''}/signals/scans`;
