@@ -119,6 +119,8 @@ export function createVendorLoader(options: Pick<ListScansOptions, 'budget' | 'u
             );
           }
         }
+        // Everyone waiting for this page may have left while it queued: then the call is not made.
+        if (signal?.aborted === true) return { kind: 'unanswered', reason: 'client_left' };
         const result = await upstream.listScans(query, { traceId });
         if (result.ok) return { kind: 'page', page: result.page, upstreamMs: result.durationMs };
         if (result.failure.kind === 'rate_limited') {
