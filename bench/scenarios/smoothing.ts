@@ -68,7 +68,9 @@ async function burst(
   const { maxIn1s } = await calls.stop();
   const upstream429s = (await vendor429s(gateway)) - vendor429sBefore;
   const client429s = result.statuses['429'] ?? 0;
-  const offered = Math.round(result.requests / result.durationS);
+  // Below the schedule when the gateway holds requests for seconds: the ones still held at the end
+  // are not counted, and with every connection held the schedule falls behind.
+  const answered = Math.round(result.requests / result.durationS);
   return {
     scenario,
     round: 0,
@@ -81,7 +83,7 @@ async function burst(
     notOk: result.errorStatuses + result.socketErrors,
     notes:
       `max 1-s vendor calls ${maxIn1s} (limit ${VENDOR_LIMIT.rps + VENDOR_LIMIT.burst}), ` +
-      `vendor 429 ${upstream429s}, client 429 ${client429s}, offered ${offered}/s`,
+      `vendor 429 ${upstream429s}, client 429 ${client429s}, answered ${answered}/s of ${OFFERED_RPS}/s scheduled`,
     extra: { maxIn1s, windowLimit: VENDOR_LIMIT.rps + VENDOR_LIMIT.burst, upstream429s, client429s },
   };
 }
