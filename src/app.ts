@@ -10,6 +10,7 @@ import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { shedOverload } from './http/middleware/shed-overload.js';
 import { requireSession } from './http/middleware/session.js';
 import { traceRequest } from './http/middleware/trace-request.js';
 import { createRateLimitHeaders } from './http/rate-limit-headers.js';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
   app.use(requestLog({ logger, metrics, clock }));
+  app.use(shedOverload({ ...config.overload, eventLoop: deps.eventLoop, metrics }));
   app.use(
     crossSiteProtection({
       corsOrigins: config.corsOrigins,

@@ -150,6 +150,9 @@ const envSchema = z
     AUDIT_MAX_RECORDS: int(1_000_000, 100, Number.MAX_SAFE_INTEGER),
     METRICS_TOKEN: optionalString,
     SHUTDOWN_GRACE_MS: int(20_000, 0, 600_000),
+    // 0 turns a bound off.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: int(500, 0, 60_000),
+    OVERLOAD_MAX_IN_FLIGHT: int(0, 0, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -204,6 +207,8 @@ export interface Config {
   audit: { spoolDir: string; spoolMaxBytes: number; maxRecords: number };
   metricsToken: string | undefined;
   shutdownGraceMs: number;
+  /** Bounds past which new requests are shed with 503; undefined = no such bound. */
+  overload: { maxEventLoopDelayMs: number | undefined; maxInFlight: number | undefined };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -278,6 +283,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsToken: e.METRICS_TOKEN,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    overload: {
+      maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS || undefined,
+      maxInFlight: e.OVERLOAD_MAX_IN_FLIGHT || undefined,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

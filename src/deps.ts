@@ -9,6 +9,7 @@ import { emptyUserDirectory, loadUserDirectory } from './auth/user-directory.js'
 import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
 import { readApiKey, type Config } from './config.js';
+import { watchEventLoopDelay, type EventLoopDelay } from './platform/event-loop-delay.js';
 import { createLogThrottle } from './platform/log-throttle.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -43,6 +44,8 @@ export interface Deps {
   /** The scans list use case: access → per-user limit → cache → shared budget → vendor. */
   listScans: ListScans;
   audit: AuditTrail;
+  /** How late the event loop runs: overload shedding reads it. */
+  eventLoop: EventLoopDelay;
   /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
   /** Re-reads the users file, the group map and the key files (SIGHUP). */
@@ -115,6 +118,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   });
   const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
   const lifecycle = { draining: false };
+  const eventLoop = watchEventLoopDelay();
 
   return {
     config,
@@ -134,6 +138,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     listScans,
     audit,
     lifecycle,
+    eventLoop,
     reload() {
       if (config.usersFile !== undefined) {
         const result = users.reload();
@@ -151,6 +156,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       }
     },
     async close() {
+      eventLoop.stop();
       await tracker.drain(config.shutdownGraceMs);
       await audit.close();
       await upstream.close();
