@@ -83,8 +83,11 @@ function setNotice(/** @type {string} */ text) {
   show(ui.notice, text !== '');
 }
 
-/** @param {string} [notice] */
-function showSignIn(notice = '') {
+/**
+ * @param {string} [notice]
+ * @param {{ keepUsername?: boolean }} [options] kept when the session merely ended: only the password is asked again
+ */
+function showSignIn(notice = '', options = {}) {
   session = undefined;
   stopWaiting();
   show(ui.loading, false);
@@ -94,8 +97,9 @@ function showSignIn(notice = '') {
   show(ui.signInError, false);
   ui.signInSubmit.disabled = false;
   ui.password.value = '';
+  if (options.keepUsername !== true) ui.username.value = '';
   setNotice(notice);
-  ui.username.focus();
+  (ui.username.value === '' ? ui.username : ui.password).focus();
 }
 
 /** @param {import('./api.js').SessionData} data */
@@ -137,7 +141,7 @@ function showScans(data) {
 function showProblem(failure, box, text, button, buttonLabel, buttonOnlyForRetry) {
   const problem = explain(failure);
   if (problem.signIn) {
-    showSignIn(problem.text);
+    showSignIn(problem.text, { keepUsername: true });
     return;
   }
   stopWaiting();
