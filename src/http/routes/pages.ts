@@ -28,11 +28,11 @@ export const APP_CSP = [
   "trusted-types 'none'",
 ].join('; ');
 
-/** Swagger UI's policy: its local bundle, inline styles (it sets them as it renders), data: images (its icons). */
+/** Swagger UI's policy: its local bundle and stylesheet, and data: images (its icons). No inline code. */
 export const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "form-action 'self'",
