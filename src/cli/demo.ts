@@ -10,7 +10,7 @@ import { startSimulator } from '../simulator/simulator.js';
 
 /**
  * `npm run demo`: the vendor simulator and the gateway on 127.0.0.1 in one process, a demo user,
- * and curl lines to paste. The embedded store unless REDIS_URL is set. Ctrl-C stops everything.
+ * the example app and the docs page (UI_ENABLED, DOCS_ENABLED: on unless set), and curl lines. The embedded store unless REDIS_URL is set. Ctrl-C stops everything.
  */
 const DEMO_KEY = 'demo-upstream-key';
 const GROUPS = ['grp_demo_a', 'grp_demo_b'];
@@ -54,6 +54,8 @@ async function demo(): Promise<void> {
     COOKIE_SECURE: 'false',
     AUDIT_SPOOL_DIR: join(dir, 'spool'),
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    UI_ENABLED: process.env['UI_ENABLED'] ?? 'true',
+    DOCS_ENABLED: process.env['DOCS_ENABLED'] ?? 'true',
   });
   const deps = createDeps(config);
   const server = await startServer(createApp(deps), { port: config.port, host: config.host });
@@ -63,6 +65,11 @@ async function demo(): Promise<void> {
 
   process.stdout.write(
     [
+      '',
+      ...(config.uiEnabled ? [`Open the example app: ${base}/`] : []),
+      ...(config.docsEnabled
+        ? [`API docs (Swagger UI): ${base}/docs   the document: ${base}/openapi.json`]
+        : []),
       '',
       `signals-bff demo: gateway ${base} → simulator ${simulator.url} (store: ${deps.store.kind})`,
       `demo user: demo   password: ${password}   groups: ${GROUPS.join(', ')}   role: auditor`,
