@@ -8,7 +8,7 @@ const SCANS = openApiPath(SCANS_PATH);
 const scansOf = (group: string, query = '') => `/v1/accounts/${group}/signals/scans${query}`;
 
 /**
- * docs/api.md#openapi: the real answers of every route, success and each error the test can
+ * docs/frontend.md#openapi: the real answers of every route, success and each error the test can
  * provoke, fit what /openapi.json says of them: status, required headers, media type, body.
  */
 describe('the answers of every route match the OpenAPI document', () => {

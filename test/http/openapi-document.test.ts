@@ -13,7 +13,7 @@ interface ErrorSchema {
   properties: { error: { properties: { code: { enum: ErrorCode[] } } } };
 }
 
-/** docs/api.md#openapi: GET /openapi.json, generated from the routes and their validators. */
+/** docs/frontend.md#openapi: GET /openapi.json, generated from the routes and their validators. */
 describe('GET /openapi.json', () => {
   let gw: TestGateway;
   let doc: OpenApiDocument;

@@ -4,7 +4,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 const CROSS_SITE_NAVIGATION = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
 
-/** docs/api.md#pages: GET / (UI_ENABLED) and GET /docs (DOCS_ENABLED), off by default. */
+/** docs/frontend.md#example-app and #docs-page: GET / (UI_ENABLED) and GET /docs (DOCS_ENABLED), off by default. */
 describe('the example app and the docs page', () => {
   let off: TestGateway;
   let on: TestGateway;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, shown, textOf, watchContext } from '../helpers/browser.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-/** docs/api.md#pages: GET /docs, Swagger UI from the installed swagger-ui-dist, in headless Chromium. */
+/** docs/frontend.md#docs-page: GET /docs, Swagger UI from the installed swagger-ui-dist, in headless Chromium. */
 describe('the docs page in a browser', () => {
   let browser: Browser;
   let gw: TestGateway;

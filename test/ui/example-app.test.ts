@@ -18,7 +18,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 const IDLE_S = 60;
 
 /**
- * docs/frontend.md: the example app at / in headless Chromium against the gateway and the
+ * docs/frontend.md#browser-tests: the example app at / in headless Chromium against the gateway and the
  * simulator, as a person uses it (by role and label, with the keyboard).
  */
 describe('the example app in a browser', () => {
