@@ -36,7 +36,10 @@ describe('the example app in a browser', () => {
         clock: () => now,
         env: { UI_ENABLED: 'true', SESSION_IDLE_S: String(IDLE_S), CIRCUIT_FAILURES: '1000' },
       }),
-      startGateway({ store: 'memory', env: { UI_ENABLED: 'true', USER_BURST: '2', USER_RPS: '0.1' } }),
+      startGateway({
+        store: 'memory',
+        env: { UI_ENABLED: 'true', USER_BURST: '2', USER_RPS: '0.1', LOGIN_MAX_FAILURES: '1' },
+      }),
     ]);
   });
   afterAll(async () => {
@@ -134,6 +137,20 @@ describe('the example app in a browser', () => {
     await textOf(page.getByRole('alert')).toBe('The username or password is not right.');
     await focused(page.getByLabel('Password'));
     await gone(page.getByRole('heading', { name: 'Scans' }));
+    expectClean(problems);
+  });
+
+  it('counts a throttled sign-in down on the sign-in button', async () => {
+    const { page, problems, context } = await open(limited);
+    await context.clock.install();
+    await signIn(page, 'bob', 'wrong');
+    await textOf(page.getByRole('alert')).toBe('The username or password is not right.');
+    // LOGIN_MAX_FAILURES=1: the next try is refused before any password check.
+    await page.keyboard.type('wrong-again');
+    await page.keyboard.press('Enter');
+    await textOf(page.getByRole('alert')).toContain('Too many failed sign-ins. Wait ');
+    const button = page.getByRole('button', { name: /^Sign in \(wait \d+ s\)$/ });
+    await disabled(button).toBe(true);
     expectClean(problems);
   });
 

@@ -135,10 +135,10 @@ function showScans(data) {
  * @param {HTMLElement} box
  * @param {HTMLElement} text
  * @param {HTMLButtonElement} button what retries: counts down while a retry must wait
- * @param {string} buttonLabel
- * @param {boolean} buttonOnlyForRetry hide the button when retrying cannot help
+ * @param {{ label: string, waiting: (left: number) => string, onlyForRetry: boolean }} labels the
+ *   button's label, its label while a retry must wait, and whether to hide it when retrying cannot help
  */
-function showProblem(failure, box, text, button, buttonLabel, buttonOnlyForRetry) {
+function showProblem(failure, box, text, button, labels) {
   const problem = explain(failure);
   if (problem.signIn) {
     showSignIn(problem.text, { keepUsername: true });
@@ -154,19 +154,19 @@ function showProblem(failure, box, text, button, buttonLabel, buttonOnlyForRetry
     stopWaiting = countdown(
       seconds,
       (left) => {
-        button.textContent = `${buttonLabel} in ${left} s`;
+        button.textContent = labels.waiting(left);
       },
       () => {
-        button.textContent = buttonLabel;
+        button.textContent = labels.label;
         button.disabled = false;
         text.textContent = `${problem.text} You can try again now.`;
       },
     );
   } else {
     text.textContent = problem.text;
-    button.textContent = buttonLabel;
+    button.textContent = labels.label;
     button.disabled = false;
-    show(button, !buttonOnlyForRetry || problem.retry === 'now');
+    show(button, !labels.onlyForRetry || problem.retry === 'now');
   }
 }
 
@@ -206,7 +206,11 @@ async function loadPage(index, pages) {
     setBusy(false);
     ui.listStatus.textContent = '';
     ui.listErrorRef.textContent = referenceText(answer.traceId);
-    showProblem(answer, ui.listError, ui.listErrorText, ui.retry, 'Try again', true);
+    showProblem(answer, ui.listError, ui.listErrorText, ui.retry, {
+      label: 'Try again',
+      waiting: (left) => `Try again in ${left} s`,
+      onlyForRetry: true,
+    });
     return;
   }
   cursors = pages.slice(0, index + 1);
@@ -314,7 +318,11 @@ async function signIn() {
   }
   const box = document.createElement('p');
   ui.signInError.replaceChildren(box);
-  showProblem(answer, ui.signInError, box, ui.signInSubmit, 'Sign in', false);
+  showProblem(answer, ui.signInError, box, ui.signInSubmit, {
+    label: 'Sign in',
+    waiting: (left) => `Sign in (wait ${left} s)`,
+    onlyForRetry: false,
+  });
   ui.password.select();
 }
 
