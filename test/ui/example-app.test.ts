@@ -90,6 +90,7 @@ describe('the example app in a browser', () => {
     const { page, problems, context } = await open();
     await shown(page.getByRole('heading', { name: 'Sign in' }));
     await gone(page.getByRole('link', { name: 'Sign in with SSO' }));
+    await gone(page.getByRole('button', { name: 'Sign out' }));
     await signIn(page);
 
     await focused(page.getByRole('heading', { name: 'Scans' }));

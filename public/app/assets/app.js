@@ -211,6 +211,11 @@ async function loadPage(index, pages) {
       waiting: (left) => `Try again in ${left} s`,
       onlyForRetry: true,
     });
+    // Whoever clicked "Next page" at the bottom must see it too, and the keyboard lands on it.
+    if (!ui.listError.hidden) {
+      ui.listError.scrollIntoView({ block: 'nearest' });
+      ui.listError.focus();
+    }
     return;
   }
   cursors = pages.slice(0, index + 1);
@@ -219,6 +224,8 @@ async function loadPage(index, pages) {
   nextCursor = data.hasMore ? data.nextCursor : null;
   renderScans(data.items, query, answer.headers.get('x-cache') ?? '');
   setBusy(false);
+  // A new page starts at its top; the focus stays on the pager, to page on.
+  if (index !== 0 || pages.length > 1) ui.listStatus.scrollIntoView({ block: 'start' });
 }
 
 /**
