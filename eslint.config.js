@@ -43,6 +43,15 @@ export default tseslint.config(
     rules: { 'no-undef': 'off' },
   },
   {
+    // The bench's standalone servers and its autocannon fallback are plain JavaScript that node runs as is.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { program: null, project: false, projectService: false },
+      globals: { process: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     files: ['eslint.config.js', 'eslint.layers.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -4,10 +4,12 @@ import type { Deps } from './deps.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { routeMethods } from './http/method-not-allowed.js';
+import { auditLoginRefusals } from './http/middleware/audit-login-refusals.js';
 import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { shedOverload } from './http/middleware/shed-overload.js';
 import { requireSession } from './http/middleware/session.js';
 import { traceRequest } from './http/middleware/trace-request.js';
 import { createRateLimitHeaders } from './http/rate-limit-headers.js';
@@ -43,9 +45,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
   app.use(requestLog({ logger, metrics, clock }));
+  app.use(shedOverload({ ...config.overload, eventLoop: deps.eventLoop, metrics }));
   // Pages carry no data and change nothing: a link from another site must open them (pages.ts).
   app.route('/', pageRoutes({ ui: config.uiEnabled, docs: config.docsEnabled }));
   app.use(crossSiteProtection({ corsOrigins: config.corsOrigins }));
+  // Outside the body limit: a login refused before its route runs (413) is audited too.
+  app.use('/auth/login', auditLoginRefusals({ audit: deps.audit, onError, clock }));
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {

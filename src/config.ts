@@ -98,6 +98,9 @@ const envSchema = z
       .transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
     SESSION_IDLE_S: int(1800, 10, 7 * 86_400),
     SESSION_ABSOLUTE_S: int(28_800, 10, 30 * 86_400),
+    // Capped at 5 s: the longest an ended session may still be answered should its end message
+    // be lost without the subscription noticing.
+    SESSION_CACHE_MS: int(5000, 0, 5000),
     LOGIN_MAX_FAILURES: int(100, 1, 100_000),
     LOGIN_MAX_CONCURRENT_HASHES: int(2, 1, 64),
     CACHE_TTL_S: int(30, 0, 86_400),
@@ -115,6 +118,9 @@ const envSchema = z
     DOCS_ENABLED: bool(false),
     UI_ENABLED: bool(false),
     SHUTDOWN_GRACE_MS: int(20_000, 0, 600_000),
+    // 0 turns a bound off.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: int(500, 0, 60_000),
+    OVERLOAD_MAX_IN_FLIGHT: int(0, 0, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -158,7 +164,7 @@ export interface Config {
   cookie: { secure: boolean; sameSite: 'Strict' | 'Lax' };
   corsOrigins: string[];
   trustProxyHops: number;
-  session: { idleS: number; absoluteS: number };
+  session: { idleS: number; absoluteS: number; cacheMs: number };
   login: { maxFailuresPerHour: number; maxConcurrentHashes: number };
   cache: { ttlS: number; staleS: number };
   rate: { upstreamRps: number; upstreamBurst: number; maxWaitMs: number; userRps: number; userBurst: number };
@@ -170,6 +176,8 @@ export interface Config {
   /** UI_ENABLED: the example app at /. */
   uiEnabled: boolean;
   shutdownGraceMs: number;
+  /** Bounds past which new requests are shed with 503; undefined = no such bound. */
+  overload: { maxEventLoopDelayMs: number | undefined; maxInFlight: number | undefined };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -210,7 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookie: { secure: e.COOKIE_SECURE, sameSite: e.COOKIE_SAMESITE },
     corsOrigins: e.CORS_ORIGINS.map((o) => new URL(o).origin),
     trustProxyHops: e.TRUST_PROXY,
-    session: { idleS: e.SESSION_IDLE_S, absoluteS: e.SESSION_ABSOLUTE_S },
+    session: { idleS: e.SESSION_IDLE_S, absoluteS: e.SESSION_ABSOLUTE_S, cacheMs: e.SESSION_CACHE_MS },
     login: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES, maxConcurrentHashes: e.LOGIN_MAX_CONCURRENT_HASHES },
     cache: { ttlS: e.CACHE_TTL_S, staleS: e.CACHE_STALE_S },
     rate: {
@@ -230,6 +238,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docsEnabled: e.DOCS_ENABLED,
     uiEnabled: e.UI_ENABLED,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    overload: {
+      maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS || undefined,
+      maxInFlight: e.OVERLOAD_MAX_IN_FLIGHT || undefined,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

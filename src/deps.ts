@@ -8,6 +8,7 @@ import { loadUserDirectory } from './auth/user-directory.js';
 import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
 import { readApiKey, type Config } from './config.js';
+import { watchEventLoopDelay, type EventLoopDelay } from './platform/event-loop-delay.js';
 import { createLogThrottle } from './platform/log-throttle.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -40,6 +41,8 @@ export interface Deps {
   /** The scans list use case: access → per-user limit → cache → shared budget → vendor. */
   listScans: ListScans;
   audit: AuditTrail;
+  /** How late the event loop runs: overload shedding reads it. */
+  eventLoop: EventLoopDelay;
   /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
   /** Re-reads the users file and the API key file (SIGHUP). */
@@ -62,7 +65,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const tracker = createBackgroundTasks(logger);
   const users = loadUserDirectory(config.usersFile);
   const passwords = createPasswordHasher({ maxConcurrent: config.login.maxConcurrentHashes, users });
-  const sessions = createSessionService({ store, keys, clock, ...config.session });
+  const sessions = createSessionService({ store, keys, clock, tracker, ...config.session });
+  sessions.onMemorySwitch((on) => {
+    metrics.sessionMemory.set(on ? 1 : 0);
+    if (on) logger.info('subscribed to session ends: sessions answered from memory');
+    else logger.warn('session-end subscription lost: every session read goes to the store until it is back');
+  });
   const loginThrottle = createLoginThrottle({
     store,
     keys,
@@ -105,6 +113,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   });
   const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
   const lifecycle = { draining: false };
+  const eventLoop = watchEventLoopDelay();
 
   return {
     config,
@@ -123,6 +132,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     listScans,
     audit,
     lifecycle,
+    eventLoop,
     reload() {
       const result = users.reload();
       if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
@@ -137,9 +147,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       }
     },
     async close() {
+      eventLoop.stop();
       await tracker.drain(config.shutdownGraceMs);
       await audit.close();
       await upstream.close();
+      await sessions.close();
       await store.close();
     },
   };

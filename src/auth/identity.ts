@@ -38,9 +38,20 @@ export interface ResolvedSession {
 export interface SessionService {
   /** A fresh id every login; only its SHA-256 is stored. */
   create(userId: string): Promise<{ token: string } & ResolvedSession>;
-  /** null when unknown, idle-expired or absolute-expired; rejects StoreUnavailableError on outage. */
+  /**
+   * null when unknown, idle-expired, absolute-expired or ended; rejects StoreUnavailableError on
+   * outage. The answer may come from memory; treat it as read-only.
+   */
   resolve(token: string): Promise<ResolvedSession | null>;
+  /** Ends the session in the store, then tells every instance. */
   destroy(token: string): Promise<void>;
+  /** True while this instance hears every session end, and so may answer from memory. */
+  readonly fromMemory: boolean;
+  /** Calls `listener` with the id hash of every session end heard, this instance's own included. */
+  onEnded(listener: (idHash: string) => void): () => void;
+  /** Calls `listener` each time answering from memory switches on or off. */
+  onMemorySwitch(listener: (on: boolean) => void): () => void;
+  close(): Promise<void>;
 }
 
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterS: number };

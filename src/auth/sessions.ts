@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { BackgroundTasks } from '../platform/background-tasks.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { ResolvedSession, SessionRecord, SessionService } from './identity.js';
+import { createSessionMemory } from './session-memory.js';
 
 /** 32 random bytes in base64url: what a session cookie must look like before the store is asked. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The SHA-256 of a session id, hex: its store key and what its end message carries. */
+export const sessionIdHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const storedSchema = z.object({
   userId: z.string(),
@@ -18,10 +23,20 @@ export interface SessionServiceOptions {
   keys: Keys;
   /** Milliseconds; tests inject one they move instead of sleeping. */
   clock: () => number;
+  /** Runs the last-seen writes, which no request waits for. */
+  tracker: BackgroundTasks;
   /** SESSION_IDLE_S @default 1800 */
   idleS: number;
   /** SESSION_ABSOLUTE_S @default 28800 */
   absoluteS: number;
+  /**
+   * SESSION_CACHE_MS: how long a session read from the store may be answered from memory; the
+   * bound on how late an end is seen should its message be lost unnoticed. 0 turns memory off.
+   * @default 5000
+   */
+  cacheMs?: number;
+  /** Sessions kept in memory at most; the oldest go first. @default 10000 */
+  cacheMaxEntries?: number;
 }
 
 /**
@@ -33,34 +48,92 @@ export interface SessionServiceOptions {
  * concurrent logout deleted: without the record the session stays dead. Both expiries are
  * decided from the stored times and the clock; the keys' TTLs are only a backstop.
  *
- * Last-seen is rewritten only when older than min(60 s, idle/10), so nearly every request costs
- * two reads in one round trip and no write; the price is that an idle session may end up to that
- * much before its full idle time.
+ * Last-seen is rewritten only when older than min(60 s, idle/10), and behind the request: the
+ * price is that an idle session may end up to that much before its full idle time.
+ *
+ * A session read from the store is answered from memory for up to `cacheMs`, never past its own
+ * end, and only while this instance is subscribed to the end messages: every end (logout, expiry
+ * found, user removed) deletes in the store first and then publishes the id hash, and every
+ * instance forgets that session when it hears it. Losing the subscription forgets everything and
+ * sends every read to the store until it is back; `cacheMs` bounds a loss nobody noticed.
  */
 export function createSessionService(options: SessionServiceOptions): SessionService {
-  const { store, keys, clock } = options;
+  const { store, keys, clock, tracker } = options;
   const idleMs = options.idleS * 1000;
   const absoluteMs = options.absoluteS * 1000;
   const touchAfterMs = Math.min(60_000, idleMs / 10);
+  const memory = createSessionMemory({
+    ttlMs: options.cacheMs ?? 5000,
+    maxEntries: options.cacheMaxEntries ?? 10_000,
+  });
+  const endedListeners = new Set<(idHash: string) => void>();
+  const switchListeners = new Set<(on: boolean) => void>();
+  const channel = keys.sessionEnds();
 
-  const recordKey = (token: string) => keys.session(createHash('sha256').update(token).digest('hex'));
-  const seenKeyOf = (record: string) => `${record}:seen`;
-  const seenKey = (token: string) => seenKeyOf(recordKey(token));
+  const recordKey = (idHash: string) => keys.session(idHash);
+  const seenKey = (idHash: string) => `${recordKey(idHash)}:seen`;
   const endsAt = (r: SessionRecord) => Math.min(r.lastSeen + idleMs, r.createdAt + absoluteMs);
+  const viewOf = (record: SessionRecord): ResolvedSession => ({ record, expiresAt: endsAt(record) });
 
-  const destroy = async (token: string): Promise<void> => {
-    if (!TOKEN.test(token)) return;
-    await Promise.all([store.del(recordKey(token)), store.del(seenKey(token))]);
+  const switchMemory = (on: boolean) => {
+    memory.switch(on);
+    for (const listener of switchListeners) listener(on);
+  };
+  const subscription = store.subscribe(channel, {
+    message(idHash) {
+      memory.forget(idHash);
+      for (const listener of endedListeners) listener(idHash);
+    },
+    up: () => switchMemory(true),
+    down: () => switchMemory(false),
+  });
+
+  const end = async (idHash: string): Promise<void> => {
+    memory.forget(idHash);
+    await Promise.all([store.del(recordKey(idHash)), store.del(seenKey(idHash))]);
+    // Only after the delete: an instance that hears this and reads again must find nothing.
+    await store.publish(channel, idHash);
   };
 
-  const writeSeen = (token: string, record: SessionRecord) =>
-    store.set(seenKey(token), String(record.lastSeen), {
+  const writeSeen = (idHash: string, record: SessionRecord) =>
+    store.set(seenKey(idHash), String(record.lastSeen), {
       ttlMs: Math.max(1, endsAt(record) - record.lastSeen),
     });
 
+  /** The view to answer with, last-seen moved to now (and written behind) when it is due. */
+  const touched = (idHash: string, view: ResolvedSession, now: number): ResolvedSession => {
+    if (now - view.record.lastSeen < touchAfterMs) return view;
+    const next = viewOf({ ...view.record, lastSeen: now });
+    tracker.run('session last-seen', () => writeSeen(idHash, next.record));
+    return next;
+  };
+
+  const readStore = async (token: string, now: number): Promise<ResolvedSession | null> => {
+    const since = memory.epoch();
+    const idHash = sessionIdHash(token);
+    const key = recordKey(idHash);
+    const [storedJson, seen] = await Promise.all([store.get(key), store.get(seenKey(idHash))]);
+    const stored = parseStored(storedJson);
+    const lastSeen = Number(seen);
+    if (stored === undefined || seen === null || !Number.isFinite(lastSeen)) {
+      if (storedJson !== null) await end(idHash);
+      return null;
+    }
+    const found = viewOf({ ...stored, lastSeen });
+    if (now >= found.expiresAt) {
+      await end(idHash);
+      return null;
+    }
+    const view = touched(idHash, found, now);
+    memory.keep(token, idHash, view, now, since);
+    return view;
+  };
+
   return {
     async create(userId) {
+      const since = memory.epoch();
       const token = randomBytes(32).toString('base64url');
+      const idHash = sessionIdHash(token);
       const now = clock();
       const record: SessionRecord = {
         userId,
@@ -69,35 +142,42 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         csrfToken: randomBytes(32).toString('base64url'),
       };
       const { lastSeen: _seen, ...stored } = record;
-      await store.set(recordKey(token), JSON.stringify(stored), { ttlMs: absoluteMs });
-      await writeSeen(token, record);
-      return { token, record, expiresAt: endsAt(record) };
+      await store.set(recordKey(idHash), JSON.stringify(stored), { ttlMs: absoluteMs });
+      await writeSeen(idHash, record);
+      const view = viewOf(record);
+      memory.keep(token, idHash, view, now, since);
+      return { token, ...view };
     },
 
-    async resolve(token): Promise<ResolvedSession | null> {
-      if (!TOKEN.test(token)) return null;
-      const key = recordKey(token);
-      const [storedJson, seen] = await Promise.all([store.get(key), store.get(seenKeyOf(key))]);
-      const stored = parseStored(storedJson);
-      const lastSeen = Number(seen);
-      if (stored === undefined || seen === null || !Number.isFinite(lastSeen)) {
-        if (storedJson !== null) await destroy(token);
-        return null;
-      }
+    resolve(token) {
+      if (!TOKEN.test(token)) return Promise.resolve(null);
       const now = clock();
-      const record: SessionRecord = { ...stored, lastSeen };
-      if (now >= endsAt(record)) {
-        await destroy(token);
-        return null;
-      }
-      if (now - lastSeen >= touchAfterMs) {
-        record.lastSeen = now;
-        await writeSeen(token, record);
-      }
-      return { record, expiresAt: endsAt(record) };
+      const remembered = memory.get(token, now);
+      if (remembered === undefined) return readStore(token, now);
+      remembered.view = touched(remembered.idHash, remembered.view, now);
+      return Promise.resolve(remembered.view);
     },
 
-    destroy,
+    async destroy(token) {
+      if (!TOKEN.test(token)) return;
+      await end(memory.get(token, clock())?.idHash ?? sessionIdHash(token));
+    },
+
+    get fromMemory() {
+      return memory.on;
+    },
+    onEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
+    onMemorySwitch(listener) {
+      switchListeners.add(listener);
+      return () => switchListeners.delete(listener);
+    },
+    async close() {
+      await subscription.close();
+      memory.switch(false);
+    },
   };
 }
 

@@ -58,6 +58,12 @@ export function createMetrics() {
       help: 'Pauses of the shared upstream budget after a vendor 429',
       registers: [registry],
     }),
+    requestsShed: new Counter({
+      name: 'sbff_requests_shed_total',
+      help: 'Requests refused with 503 before any work because the process was overloaded',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     circuitState: new Gauge({
       name: 'sbff_circuit_state',
       help: 'Upstream circuit breaker: 0 closed, 1 half-open, 2 open',
@@ -83,6 +89,11 @@ export function createMetrics() {
       name: 'sbff_store_errors_total',
       help: 'Store (Redis) operations that failed or timed out, by subsystem',
       labelNames: ['subsystem'] as const,
+      registers: [registry],
+    }),
+    sessionMemory: new Gauge({
+      name: 'sbff_session_memory',
+      help: 'Sessions answered from memory: 1 while subscribed to session ends, 0 while every read goes to the store',
       registers: [registry],
     }),
     logins: new Counter({

@@ -1,9 +1,11 @@
 /**
- * Every key the gateway writes, in one place. The part in braces is a Redis Cluster hash tag:
+ * Every key the gateway writes, and its one pub/sub channel, in one place. The part in braces is a Redis Cluster hash tag:
  * keys that a script or a multi-key operation touches together share it, so they share a slot.
  */
 export interface Keys {
   session(idHash: string): string;
+  /** The channel on which every end of a session is published, as the SHA-256 of its id. */
+  sessionEnds(): string;
   loginFailuresByAccount(username: string): string;
   loginFailuresByIp(ip: string): string;
   page(pageId: string): string;
@@ -16,6 +18,7 @@ export interface Keys {
 export function createKeys(prefix: string): Keys {
   return {
     session: (idHash) => `${prefix}sess:{${idHash}}`,
+    sessionEnds: () => `${prefix}sess:ended`,
     loginFailuresByAccount: (username) => `${prefix}login:acct:{${username}}`,
     loginFailuresByIp: (ip) => `${prefix}login:ip:{${ip}}`,
     page: (pageId) => `${prefix}page:{${pageId}}`,

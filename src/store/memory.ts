@@ -1,6 +1,6 @@
 import { pausedGcraTat, reserveGcraSlot, takeGcraTokens } from './gcra.js';
 import { createLogMarks } from './log-marks.js';
-import type { LogEntry, SlotReservation, Store } from './store.js';
+import type { LogEntry, SlotReservation, Store, SubscriptionHandlers } from './store.js';
 
 interface Entry {
   value: string;
@@ -15,6 +15,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const entries = new Map<string, Entry>();
   const logs = new Map<string, { seq: number; entries: { position: string; json: string }[] }>();
   const marks = createLogMarks(now);
+  const channels = new Map<string, Set<SubscriptionHandlers>>();
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -122,10 +123,31 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       }
       return Promise.resolve(out);
     },
+    publish(channel, message) {
+      for (const handlers of channels.get(channel) ?? []) handlers.message(message);
+      return Promise.resolve();
+    },
+    subscribe(channel, handlers) {
+      const listeners = channels.get(channel) ?? new Set();
+      channels.set(channel, listeners);
+      listeners.add(handlers);
+      // Never down: nothing stands between this process and itself. Up once subscribe returned,
+      // as a Redis subscription would be.
+      queueMicrotask(() => {
+        if (listeners.has(handlers)) handlers.up();
+      });
+      return {
+        close() {
+          listeners.delete(handlers);
+          return Promise.resolve();
+        },
+      };
+    },
     ping: () => Promise.resolve(),
     ready: () => Promise.resolve(true),
     close() {
       clearInterval(sweep);
+      channels.clear();
       return Promise.resolve();
     },
   };

@@ -9,7 +9,14 @@ import {
   SET_AND_RELEASE,
   TAKE_TOKENS,
 } from './redis-scripts.js';
-import { StoreUnavailableError, type LogBatch, type LogEntry, type Store } from './store.js';
+import { subscribeOverRedis, type RedisTarget } from './redis-subscriber.js';
+import {
+  StoreUnavailableError,
+  type LogBatch,
+  type LogEntry,
+  type Store,
+  type Subscription,
+} from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` of a single node. */
@@ -21,6 +28,11 @@ export interface RedisStoreOptions {
    * @default 800
    */
   commandTimeoutMs?: number;
+  /**
+   * CLIENT SETNAME of the pub/sub connection (commands share the other one).
+   * @default 'sbff-subscriber'
+   */
+  subscriberName?: string;
   onError?: (error: Error) => void;
 }
 
@@ -85,22 +97,21 @@ export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
   const nodes = options.clusterNodes ?? [];
   if (nodes.length > 0) {
     const { retryStrategy: _r, enableOfflineQueue: _q, lazyConnect: _l, ...nodeOptions } = redisOptions;
-    return new Cluster(
-      nodes.map((node) => {
-        const [host = '127.0.0.1', port = '6379'] = node.split(':');
-        return { host, port: Number(port) };
-      }),
-      {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        enableAutoPipelining: true,
-        redisOptions: nodeOptions,
-        slotsRefreshTimeout: 1000,
-        clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
-      },
-    );
+    return new Cluster(nodes.map(parseNode), {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      redisOptions: nodeOptions,
+      slotsRefreshTimeout: 1000,
+      clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
+    });
   }
   return new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
+}
+
+function parseNode(node: string): { host: string; port: number } {
+  const [host = '127.0.0.1', port = '6379'] = node.split(':');
+  return { host, port: Number(port) };
 }
 
 /** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
@@ -116,6 +127,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('sbffRedeliverLog', { numberOfKeys: 2, lua: REDELIVER_LOG });
   client.on('error', (error: Error) => options.onError?.(error));
   client.connect().catch((error: unknown) => options.onError?.(asError(error)));
+
+  const subscriptions = new Set<Subscription>();
+  const targets: RedisTarget[] =
+    (options.clusterNodes ?? []).length > 0
+      ? (options.clusterNodes ?? []).map(parseNode)
+      : [options.url ?? 'redis://127.0.0.1:6379'];
 
   const run = async <T>(op: () => Promise<T>): Promise<T> => {
     try {
@@ -216,6 +233,27 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         }
         return out;
       }),
+    publish: (channel, message) =>
+      run(async () => {
+        await client.publish(channel, message);
+      }),
+    subscribe(channel, handlers) {
+      const subscription = subscribeOverRedis({
+        targets,
+        channel,
+        handlers,
+        connectionName: options.subscriberName ?? 'sbff-subscriber',
+        commandTimeoutMs: options.commandTimeoutMs ?? 800,
+        onError: options.onError,
+      });
+      subscriptions.add(subscription);
+      return {
+        close() {
+          subscriptions.delete(subscription);
+          return subscription.close();
+        },
+      };
+    },
     ping: () =>
       run(async () => {
         await client.ping();
@@ -234,6 +272,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       });
     },
     async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      subscriptions.clear();
       try {
         await client.quit();
       } catch {

@@ -61,10 +61,31 @@ export interface Store {
   ): Promise<{ appended: number; skipped: number; uncertain: number }>;
   /** Newest first, strictly older than `before` (a position from an earlier read) when given. */
   readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
+  /** Sends `message` to every current subscriber of `channel`, on every instance. */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Listens to `channel` until closed. Delivery is at most once: a message published while the
+   * subscription is not up is lost, so a listener that must not miss one has to treat `down` as
+   * "anything may have happened" and distrust what it knows until `up` again.
+   */
+  subscribe(channel: string, handlers: SubscriptionHandlers): Subscription;
   /** Rejects when the store is unreachable. */
   ping(): Promise<void>;
   /** Resolves true once connected (false after `timeoutMs`): start-up waits so first requests don't fail. */
   ready(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface SubscriptionHandlers {
+  message(message: string): void;
+  /** Subscribed: every message published from now on reaches `message`, until `down`. */
+  up(): void;
+  /** Messages may be lost from now on; the store keeps trying to subscribe again. */
+  down(): void;
+}
+
+export interface Subscription {
+  /** No handler is called once this was. */
   close(): Promise<void>;
 }
 

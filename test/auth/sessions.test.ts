@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionService } from '../../src/auth/sessions.js';
+import { createBackgroundTasks } from '../../src/platform/background-tasks.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { createKeys } from '../../src/store/keys.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
@@ -25,11 +27,13 @@ describe.each(['redis', 'memory'] as const)('sessions on the %s store', (kind) =
       store,
       keys: createKeys(prefix),
       clock,
+      tracker: createBackgroundTasks(createLogger('silent')),
       idleS: IDLE_S,
       absoluteS: ABSOLUTE_S,
     });
   });
   afterAll(async () => {
+    await sessions.close();
     await store.close();
     if (kind === 'redis') await deleteKeys(prefix);
   });

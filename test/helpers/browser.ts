@@ -67,8 +67,8 @@ export async function watchContext(context: BrowserContext, origin: string): Pro
   return problems;
 }
 
-/** How long a page gets to show what a test waits for (it is re-read, not slept on). */
-const SHOWN = { timeout: 5000, interval: 20 };
+/** How long a page gets to show what a test waits for (re-read, not slept on; generous for a loaded 2-core CI). */
+const SHOWN = { timeout: 15_000, interval: 20 };
 
 /** Waits until the locator's text (as a person sees it) passes the matcher that follows. */
 export const textOf = (locator: Locator) => expect.poll(() => locator.innerText(), SHOWN);

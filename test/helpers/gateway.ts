@@ -1,7 +1,7 @@
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
-import { startServer, type RunningServer } from '../../src/http/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/http/server.js';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
@@ -28,6 +28,8 @@ export interface GatewayOptions extends GatewayParts {
   store?: StoreTarget | Store;
   /** The clock of sessions, cache freshness and the embedded store: tests move it instead of sleeping. */
   clock?: () => number;
+  /** Shorter server time limits than production's 10 s / 30 s, to test how they hold. */
+  serverLimits?: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'>;
 }
 
 /** A gateway in this process (the app of `createApp(deps)` on a real port), its parts in reach. */
@@ -99,7 +101,7 @@ async function startInstance(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await deps.store.ready(5000);
-  const server = await startServer(createApp(deps), { port: 0, host: '127.0.0.1' });
+  const server = await startServer(createApp(deps), { port: 0, host: '127.0.0.1', ...options.serverLimits });
   const url = server.url;
 
   const gateway: TestGateway = {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postLogin } from '../helpers/login.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { memoryOff } from '../helpers/sessions.js';
 
 const SCANS = '/v1/accounts/grp_a/signals/scans';
 
@@ -33,7 +34,10 @@ describe('when Redis goes away', () => {
     const { cookie, csrfToken } = await gw.login('alice', 'alice-password-1');
     expect((await gw.get(SCANS, cookie)).status).toBe(200);
 
+    // Until the gateway sees its subscription go, it may still answer the session from memory.
+    const off = memoryOff(gw.deps.sessions);
     await redis.stop();
+    await off;
     await expectUnavailable(await gw.get('/auth/session', cookie));
     await expectUnavailable(await gw.get(SCANS, cookie, { 'cache-control': 'no-cache' }));
     await expectUnavailable(

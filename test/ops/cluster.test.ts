@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { startOwnCluster, type OwnCluster } from '../helpers/cluster.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { heardEnd } from '../helpers/sessions.js';
 
 /** Two gateway instances on a real 3-master Redis Cluster: everything that matters is shared. */
 describe('two instances on a Redis Cluster', () => {
@@ -25,11 +26,14 @@ describe('two instances on a Redis Cluster', () => {
   it('a session made on one works on the other, and logout on one is seen by both', async () => {
     const { cookie, csrfToken } = await one.login('alice', 'alice-password-1');
     expect((await two.get('/auth/session', cookie)).status).toBe(200);
+    // One answers from memory until it hears the end, which crosses the cluster bus.
+    const heard = heardEnd(one.deps.sessions, cookie.slice(cookie.indexOf('=') + 1));
     const out = await fetch(`${two.url}/auth/logout`, {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrfToken },
     });
     expect(out.status).toBe(200);
+    await heard;
     expect((await one.get('/auth/session', cookie)).status).toBe(401);
     expect((await two.get('/auth/session', cookie)).status).toBe(401);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { memoryOff } from '../helpers/sessions.js';
 
 describe('Redis killed and restarted during traffic', () => {
   let redis: OwnRedis;
@@ -24,7 +25,10 @@ describe('Redis killed and restarted during traffic', () => {
       });
     expect((await list()).status).toBe(200);
 
+    // Until the gateway sees its subscription go, it may still answer the session from memory.
+    const off = memoryOff(gw.deps.sessions);
     await redis.stop();
+    await off;
     const during = await Promise.all(Array.from({ length: 10 }, list));
     for (const res of during) {
       expect(res.status).toBe(503);

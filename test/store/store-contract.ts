@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_LOG_GAPS } from '../../src/store/log-marks.js';
 import type { LogBatch, Store } from '../../src/store/store.js';
 import { testPrefix } from '../helpers/redis.js';
+import { listen } from '../helpers/subscription.js';
 
 /**
  * What every Store must do, whatever is behind it. Keys carry one hash tag so that the suite
@@ -197,6 +198,32 @@ export function storeContract(name: string, make: () => Store) {
         logOptions,
       );
       expect(recent).toEqual({ appended: 1, skipped: 1, uncertain: 0 });
+    });
+
+    it('publish reaches every subscriber that is up, on its channel only, and none once closed', async () => {
+      const channel = key('events');
+      const one = listen(store, channel);
+      const two = listen(store, channel);
+      const elsewhere = listen(store, key('other'));
+      await Promise.all([one.up(), two.up(), elsewhere.up()]);
+
+      await store.publish(channel, 'first');
+      await store.publish(channel, 'second');
+      expect([await one.next(), await one.next()]).toEqual(['first', 'second']);
+      expect([await two.next(), await two.next()]).toEqual(['first', 'second']);
+
+      await one.subscription.close();
+      await store.publish(key('other'), 'marker');
+      await store.publish(channel, 'third');
+      expect(await elsewhere.next()).toBe('marker');
+      expect(await two.next()).toBe('third');
+      expect(one.heard).toEqual(['first', 'second']);
+      expect(elsewhere.heard).toEqual(['marker']);
+      await Promise.all([two.subscription.close(), elsewhere.subscription.close()]);
+    });
+
+    it('publish without subscribers succeeds', async () => {
+      await expect(store.publish(key('nobody'), 'x')).resolves.toBeUndefined();
     });
 
     it('ping answers while the store is up', async () => {

@@ -1,6 +1,7 @@
 import type { DescribeRouteOptions } from 'hono-openapi';
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
+import { NEVER_SHED } from '../middleware/shed-overload.js';
 import { codesByStatus, ERROR_CODE_DOCS } from './error-codes.js';
 import type { HeaderName, Operation } from './operations.js';
 import { errorEnvelope, okEnvelope } from './response-schemas.js';
@@ -15,11 +16,13 @@ function headersOf(names: readonly HeaderName[]): Record<string, { $ref: string 
 }
 
 /** What any route of its kind can answer besides its own errors. */
-function commonErrors(op: Operation, method: string): ErrorCode[] {
+function commonErrors(op: Operation, method: string, path: string): ErrorCode[] {
   const codes: ErrorCode[] = [];
   if (op.beforeCrossSiteCheck !== true) codes.push('CSRF_FAILED');
   if (method === 'POST') codes.push('PAYLOAD_TOO_LARGE');
-  if (op.security !== 'none') codes.push('UNAUTHENTICATED', 'SERVICE_UNAVAILABLE');
+  if (op.security !== 'none') codes.push('UNAUTHENTICATED');
+  // Shed under overload, or the store out of reach behind a session.
+  if (!NEVER_SHED.has(path) || op.security !== 'none') codes.push('SERVICE_UNAVAILABLE');
   codes.push('INTERNAL_ERROR');
   return codes;
 }
@@ -40,9 +43,9 @@ function okResponse(op: Operation): Responses[string] {
 }
 
 /** The operation object hono-openapi merges with the validators' parameters. */
-export function describeOperation(op: Operation, method: string): DescribeRouteOptions {
+export function describeOperation(op: Operation, method: string, path: string): DescribeRouteOptions {
   const responses: Responses = { '200': okResponse(op) };
-  for (const [status, codes] of codesByStatus([...op.errors, ...commonErrors(op, method)])) {
+  for (const [status, codes] of codesByStatus([...op.errors, ...commonErrors(op, method, path)])) {
     const [first, ...rest] = codes;
     if (first === undefined) continue;
     responses[String(status)] = {

@@ -34,7 +34,7 @@ function attachOperations(routes: readonly Route[]): void {
     const op = OPERATIONS[key];
     if (op === undefined) continue;
     Object.assign(findTargetHandler(route.handler), {
-      [uniqueSymbol]: { spec: describeOperation(op, route.method) },
+      [uniqueSymbol]: { spec: describeOperation(op, route.method, route.path) },
     });
   }
 }
