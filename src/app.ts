@@ -15,11 +15,15 @@ import { requireSession } from './http/middleware/session.js';
 import { traceRequest } from './http/middleware/trace-request.js';
 import { createRateLimitHeaders } from './http/rate-limit-headers.js';
 import type { AppEnv } from './http/request-context.js';
+import { createOpenApiDocument } from './http/openapi/document.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { auditRoutes } from './http/routes/audit.js';
+import { authMethodsRoutes } from './http/routes/auth-methods.js';
 import { authRoutes } from './http/routes/auth.js';
 import { oidcRoutes } from './http/routes/oidc.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import { opsRoutes } from './http/routes/ops.js';
+import { pageRoutes } from './http/routes/pages.js';
 import { scansRoutes } from './http/routes/scans.js';
 import { sessionsRoutes } from './http/routes/sessions.js';
 import { createSessionCookie } from './http/session-cookie.js';
@@ -51,6 +55,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
   app.use(requestLog({ logger, metrics, clock }));
   app.use(shedOverload({ ...config.overload, eventLoop: deps.eventLoop, metrics }));
+  // Pages carry no data and change nothing: a link from another site must open them (pages.ts).
+  app.route('/', pageRoutes({ ui: config.uiEnabled, docs: config.docsEnabled }));
   app.use(
     crossSiteProtection({
       corsOrigins: config.corsOrigins,
@@ -94,6 +100,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', adminRoutes({ session, sessions, users, cookie, recordAuthEvent }));
   app.route(
     '/',
+    authMethodsRoutes({
+      serves: (method, path) => app.routes.some((r) => r.method === method && r.path === path),
+    }),
+  );
+  app.route(
+    '/',
     scansRoutes({
       session,
       audit: auditScans({ audit: deps.audit, onError, clock }),
@@ -103,6 +115,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
   app.route('/', auditRoutes({ session, audit: deps.audit }));
+  app.route('/', openApiRoutes({ document: createOpenApiDocument(app, { cookieName: cookie.name }) }));
 
   const allowedMethods = routeMethods(app.routes);
   app.notFound((c) => {

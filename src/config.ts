@@ -149,6 +149,8 @@ const envSchema = z
     AUDIT_SPOOL_MAX_BYTES: int(256 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     AUDIT_MAX_RECORDS: int(1_000_000, 100, Number.MAX_SAFE_INTEGER),
     METRICS_TOKEN: optionalString,
+    DOCS_ENABLED: bool(false),
+    UI_ENABLED: bool(false),
     SHUTDOWN_GRACE_MS: int(20_000, 0, 600_000),
     // 0 turns a bound off.
     OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: int(500, 0, 60_000),
@@ -206,6 +208,10 @@ export interface Config {
   maxPageLimit: number;
   audit: { spoolDir: string; spoolMaxBytes: number; maxRecords: number };
   metricsToken: string | undefined;
+  /** DOCS_ENABLED: Swagger UI at /docs (the document at /openapi.json is always served). */
+  docsEnabled: boolean;
+  /** UI_ENABLED: the example app at /. */
+  uiEnabled: boolean;
   shutdownGraceMs: number;
   /** Bounds past which new requests are shed with 503; undefined = no such bound. */
   overload: { maxEventLoopDelayMs: number | undefined; maxInFlight: number | undefined };
@@ -282,6 +288,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRecords: e.AUDIT_MAX_RECORDS,
     },
     metricsToken: e.METRICS_TOKEN,
+    docsEnabled: e.DOCS_ENABLED,
+    uiEnabled: e.UI_ENABLED,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     overload: {
       maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS || undefined,

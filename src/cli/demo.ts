@@ -11,7 +11,8 @@ import { DEMO_SSO_GROUPS, startDemoProvider, type DemoProvider } from './demo-pr
 
 /**
  * `npm run demo`: the vendor simulator and the gateway on 127.0.0.1 in one process, a demo user,
- * and curl lines to paste. The embedded store unless REDIS_URL is set. Ctrl-C stops everything.
+ * the example app and the docs page (UI_ENABLED, DOCS_ENABLED: on unless set), and curl lines.
+ * The embedded store unless REDIS_URL is set. Ctrl-C stops everything.
  * `npm run demo -- --oidc` also starts an OpenID provider and prints the URL to sign in with it.
  */
 const DEMO_KEY = 'demo-upstream-key';
@@ -63,6 +64,8 @@ async function demo(): Promise<void> {
     COOKIE_SECURE: 'false',
     AUDIT_SPOOL_DIR: join(dir, 'spool'),
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    UI_ENABLED: process.env['UI_ENABLED'] ?? 'true',
+    DOCS_ENABLED: process.env['DOCS_ENABLED'] ?? 'true',
     ...(sso === undefined ? {} : ssoEnv(sso, dir, port)),
   });
   const deps = createDeps(config);
@@ -77,6 +80,11 @@ async function demo(): Promise<void> {
 
   process.stdout.write(
     [
+      '',
+      ...(config.uiEnabled ? [`Open the example app: ${base}/`] : []),
+      ...(config.docsEnabled
+        ? [`API docs (Swagger UI): ${base}/docs   the document: ${base}/openapi.json`]
+        : []),
       '',
       `signals-bff demo: gateway ${base} → simulator ${simulator.url} (store: ${deps.store.kind})`,
       `demo user: demo   password: ${password}   groups: ${GROUPS.join(', ')}   role: auditor`,
@@ -95,7 +103,7 @@ async function demo(): Promise<void> {
         ? []
         : [
             `Single sign-on: provider ${sso.issuer}; groups ${DEMO_SSO_GROUPS.join(', ')} map to ${GROUPS.join(', ')} and the auditor role.`,
-            `Open in a browser, sign in with any name and any password: ${base}/auth/oidc/login?returnTo=/auth/session`,
+            `Open in a browser, sign in with any name and any password: ${base}/auth/oidc/login?returnTo=/`,
             `Then ${base}/auth/sessions lists your sessions.`,
             '',
           ]),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBrowser } from '../helpers/browser.js';
+import { createBrowser } from '../helpers/cookie-jar-browser.js';
 import { createLines } from '../helpers/lines.js';
 import { freePort } from '../helpers/redis.js';
 

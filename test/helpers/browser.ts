@@ -1,107 +1,88 @@
-import { request as send } from 'undici';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it). No browser is downloaded. */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
- * A browser as far as cookies and redirects go: a cookie jar (by host, name and path, ports
- * ignored as browsers do) and navigations that follow redirects one by one, sending the
- * Sec-Fetch headers a browser sends, `cross-site` when a redirect came from another origin.
+ * Headless Chromium, or an error saying how to get one: a browser test never skips. Background
+ * networking is off: this machine has no network, and the page under test must need none.
  */
-interface StoredCookie {
-  host: string;
-  name: string;
-  value: string;
-  path: string;
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `browser tests need Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH`,
+    );
+  }
+  try {
+    return await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    throw new Error(
+      `Chromium at ${CHROMIUM_PATH} did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
-export interface Hop {
-  url: URL;
-  res: Response;
+/** What a page did that it should not: a request to another origin, a CSP violation, an uncaught error. */
+export interface PageProblems {
+  outside: string[];
+  violations: string[];
+  errors: string[];
 }
 
-export interface Browser {
-  /** Follows redirects from `url` until an answer that is not one, or until `stopAt` says so (that request is not made). */
-  navigate(
-    url: string | URL,
-    options?: { stopAt?: (url: URL) => boolean },
-  ): Promise<{ last: Hop; hops: Hop[]; stoppedAt?: URL }>;
-  /** A plain request with the jar's cookies (a frontend's fetch), no redirects followed. */
-  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
-  /** The `Cookie` header the jar would send to `url`. */
-  cookieHeader(url: string | URL): string;
-  cookie(name: string): string | undefined;
-}
-
-export function createBrowser(): Browser {
-  let jar: StoredCookie[] = [];
-
-  const header = (url: URL) =>
-    jar
-      .filter((c) => c.host === url.hostname && url.pathname.startsWith(c.path))
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-
-  const keep = (url: URL, res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const attr = (key: string) =>
-        attributes.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
-      const path = attr('path') ?? '/';
-      const expired =
-        attr('max-age') === '0' ||
-        (attr('expires') !== undefined && Date.parse(attr('expires') ?? '') < Date.now());
-      jar = jar.filter((c) => !(c.host === url.hostname && c.name === name && c.path === path));
-      if (!expired && value !== '') jar.push({ host: url.hostname, name, value, path });
-    }
+/**
+ * Watches every page of `context`: requests anywhere but `origin`, CSP violations (reported by a
+ * listener installed before any page script runs) and uncaught errors.
+ */
+export async function watchContext(context: BrowserContext, origin: string): Promise<PageProblems> {
+  const problems: PageProblems = { outside: [], violations: [], errors: [] };
+  await context.exposeBinding('reportCspViolation', (_source, text: string) => {
+    problems.violations.push(text);
+  });
+  // A string: the tests compile without the DOM's types.
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) =>
+      window.reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));`,
+  });
+  const watch = (page: Page) => {
+    page.on('request', (request) => {
+      if (new URL(request.url()).origin !== origin) problems.outside.push(request.url());
+    });
+    page.on('pageerror', (error) => problems.errors.push(error.message));
   };
-
-  // undici's request, not fetch: fetch replaces Sec-Fetch-Mode with its own `cors`.
-  const request = async (url: URL, init: RequestInit, extra: Record<string, string>) => {
-    const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers));
-    const cookies = header(url);
-    if (cookies !== '') headers['cookie'] = cookies;
-    Object.assign(headers, extra);
-    const method = (init.method ?? 'GET') as 'GET';
-    const body = typeof init.body === 'string' ? init.body : undefined;
-    const answer = await send(url, { method, headers, ...(body === undefined ? {} : { body }) });
-    const text = await answer.body.text();
-    const resHeaders = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      for (const v of Array.isArray(value) ? value : [value ?? '']) resHeaders.append(name, v);
-    }
-    const empty = answer.statusCode === 204 || answer.statusCode === 304;
-    const res = new Response(empty ? null : text, { status: answer.statusCode, headers: resHeaders });
-    keep(url, res);
-    return res;
-  };
-
-  return {
-    async navigate(start, options = {}) {
-      let url = new URL(start);
-      let from: URL | undefined;
-      const hops: Hop[] = [];
-      for (let i = 0; i < 20; i += 1) {
-        if (options.stopAt?.(url) === true && hops.length > 0) {
-          const last = hops[hops.length - 1] as Hop;
-          return { last, hops, stoppedAt: url };
-        }
-        const site = from === undefined || from.origin === url.origin ? 'same-origin' : 'cross-site';
-        const res = await request(
-          url,
-          {},
-          { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': site },
-        );
-        hops.push({ url, res });
-        const location = res.headers.get('location');
-        if (res.status < 300 || res.status >= 400 || location === null) return { last: { url, res }, hops };
-        from = url;
-        url = new URL(location, url);
-      }
-      throw new Error('too many redirects');
-    },
-    fetch: (url, init = {}) => request(new URL(url), init, {}),
-    cookieHeader: (url) => header(new URL(url)),
-    cookie: (name) => jar.find((c) => c.name === name)?.value,
-  };
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+  return problems;
 }
+
+/** How long a page gets to show what a test waits for (re-read, not slept on; generous for a loaded 2-core CI). */
+const SHOWN = { timeout: 15_000, interval: 20 };
+
+/** Waits until the locator's text (as a person sees it) passes the matcher that follows. */
+export const textOf = (locator: Locator) => expect.poll(() => locator.innerText(), SHOWN);
+
+/** Waits until as many elements match. */
+export const countOf = (locator: Locator) => expect.poll(() => locator.count(), SHOWN);
+
+export const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: SHOWN.timeout });
+
+export const gone = (locator: Locator) => locator.waitFor({ state: 'hidden', timeout: SHOWN.timeout });
+
+/** Waits until the keyboard focus is on the locator's element. */
+export const focused = (locator: Locator) =>
+  expect.poll(() => locator.evaluate((el) => el === el.ownerDocument.activeElement), SHOWN).toBe(true);
+
+/** Waits until the element is (or is not) disabled. */
+export const disabled = (locator: Locator) => expect.poll(() => locator.isDisabled(), SHOWN);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBrowser, type Browser } from '../helpers/browser.js';
+import { createBrowser, type Browser } from '../helpers/cookie-jar-browser.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { heardEnd, memoryOn } from '../helpers/sessions.js';

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/store/keys.js';
-import { createBrowser, type Browser } from '../helpers/browser.js';
+import { createBrowser, type Browser } from '../helpers/cookie-jar-browser.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { REDIS_URL } from '../helpers/redis.js';

@@ -14,7 +14,7 @@ export interface ShedOverloadOptions {
 }
 
 /** Probes and metrics answer even when everything else is shed: they are how overload is seen. */
-const NEVER_SHED: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+export const NEVER_SHED: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Past either bound, a new request is answered 503 SERVICE_UNAVAILABLE with Retry-After before any

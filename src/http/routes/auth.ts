@@ -21,10 +21,11 @@ const MAX_FIELD_BYTES = MAX_PASSWORD_BYTES;
 const field = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .min(1, 'must not be empty')
-  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_FIELD_BYTES, `must be at most ${MAX_FIELD_BYTES} bytes`);
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_FIELD_BYTES, `must be at most ${MAX_FIELD_BYTES} bytes`)
+  .meta({ description: `At most ${MAX_FIELD_BYTES} bytes of UTF-8.` });
 
 /** Strict: any other key, `__proto__` and `constructor` included, is a 400 and changes nothing. */
-const loginSchema = z.strictObject({ username: field, password: field });
+export const loginSchema = z.strictObject({ username: field, password: field });
 
 export interface AuthRoutesOptions extends LoginServices {
   session: MiddlewareHandler<SessionEnv>;
