@@ -66,6 +66,10 @@ const providerUrl = optionalString.pipe(
 /** One or more comma-separated keys, each 32 random bytes in base64; the first encrypts. */
 const ENCRYPTION_KEYS = /^\s*[A-Za-z0-9+/_-]{43}=?\s*(,\s*[A-Za-z0-9+/_-]{43}=?\s*)*$/;
 
+const hostPorts = list.pipe(
+  z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
+);
+
 /** Shared with `audit:export`, which needs nothing else. */
 const redisEnv = {
   REDIS_URL: optionalString.pipe(
@@ -74,14 +78,51 @@ const redisEnv = {
       z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }),
     ]),
   ),
-  REDIS_CLUSTER_NODES: list.pipe(
-    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
+  REDIS_CLUSTER_NODES: hostPorts,
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_MASTER: optionalString.pipe(
+    z.union([z.undefined(), z.string().regex(/^[^\s]{1,128}$/, 'must be a master name without spaces')]),
   ),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'may hold only letters, digits and : _ . - (no braces)')
     .default('sbff:'),
 };
+
+const REDIS_TARGETS = 'REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES';
+
+interface RedisTargetEnv {
+  REDIS_URL: string | undefined;
+  REDIS_CLUSTER_NODES: string[];
+  REDIS_SENTINELS: string[];
+  REDIS_SENTINEL_MASTER: string | undefined;
+}
+
+/** One Redis target at most; a sentinel set needs its master's name, and only it has one. */
+function checkRedisTarget(env: RedisTargetEnv, ctx: z.RefinementCtx): void {
+  const set = [
+    env.REDIS_URL === undefined ? undefined : 'REDIS_URL',
+    env.REDIS_SENTINELS.length === 0 ? undefined : 'REDIS_SENTINELS',
+    env.REDIS_CLUSTER_NODES.length === 0 ? undefined : 'REDIS_CLUSTER_NODES',
+  ].filter((name) => name !== undefined);
+  for (const name of set.slice(1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: `set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES (${set[0] ?? ''} is set too)`,
+    });
+  }
+  if (env.REDIS_SENTINELS.length > 0 && env.REDIS_SENTINEL_MASTER === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_SENTINEL_MASTER'],
+      message: 'is required with REDIS_SENTINELS: the name the sentinels monitor the master by',
+    });
+  }
+  if (env.REDIS_SENTINELS.length === 0 && env.REDIS_SENTINEL_MASTER !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_MASTER'], message: 'needs REDIS_SENTINELS' });
+  }
+}
 
 const envSchema = z
   .object({
@@ -148,6 +189,8 @@ const envSchema = z
     AUDIT_SPOOL_DIR: z.string().trim().min(1).default('./var/audit-spool'),
     AUDIT_SPOOL_MAX_BYTES: int(256 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     AUDIT_MAX_RECORDS: int(1_000_000, 100, Number.MAX_SAFE_INTEGER),
+    AUDIT_MIN_REPLICAS: int(0, 0, 100),
+    AUDIT_REPLICA_TIMEOUT_MS: int(200, 1, 10_000),
     METRICS_TOKEN: optionalString,
     DOCS_ENABLED: bool(false),
     UI_ENABLED: bool(false),
@@ -165,12 +208,20 @@ const envSchema = z
         message: 'must be at least SESSION_IDLE_S',
       });
     }
-    if (env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES.length === 0 && env.INSTANCES > 1) {
+    checkRedisTarget(env, ctx);
+    const embedded = usesEmbeddedStore(redisConfig(env));
+    if (embedded && env.INSTANCES > 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['INSTANCES'],
-        message:
-          'the embedded store serves one instance only: set REDIS_URL or REDIS_CLUSTER_NODES to run more',
+        message: `the embedded store serves one instance only: set ${REDIS_TARGETS} to run more`,
+      });
+    }
+    if (embedded && env.AUDIT_MIN_REPLICAS > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_MIN_REPLICAS'],
+        message: `the embedded store has no replicas: set ${REDIS_TARGETS}, or leave it 0`,
       });
     }
   });
@@ -196,7 +247,13 @@ export interface Config {
   usersFile: string | undefined;
   /** Single sign-on, on when OIDC_ISSUER is set. */
   oidc: OidcConfig | undefined;
-  redis: { url: string | undefined; clusterNodes: string[]; keyPrefix: string };
+  redis: {
+    url: string | undefined;
+    clusterNodes: string[];
+    sentinels: string[];
+    sentinelMaster: string | undefined;
+    keyPrefix: string;
+  };
   instances: number;
   cookie: { secure: boolean; sameSite: 'Strict' | 'Lax' };
   corsOrigins: string[];
@@ -206,7 +263,14 @@ export interface Config {
   cache: { ttlS: number; staleS: number };
   rate: { upstreamRps: number; upstreamBurst: number; maxWaitMs: number; userRps: number; userBurst: number };
   maxPageLimit: number;
-  audit: { spoolDir: string; spoolMaxBytes: number; maxRecords: number };
+  audit: {
+    spoolDir: string;
+    spoolMaxBytes: number;
+    maxRecords: number;
+    /** Replicas that must confirm each group commit (WAIT) before its records are trusted. */
+    minReplicas: number;
+    replicaTimeoutMs: number;
+  };
   metricsToken: string | undefined;
   /** DOCS_ENABLED: Swagger UI at /docs (the document at /openapi.json is always served). */
   docsEnabled: boolean;
@@ -266,7 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     usersFile: e.USERS_FILE,
     oidc: oidcConfig(e),
-    redis: { url: e.REDIS_URL, clusterNodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: redisConfig(e),
     instances: e.INSTANCES,
     cookie: { secure: e.COOKIE_SECURE, sameSite: e.COOKIE_SAMESITE },
     corsOrigins: e.CORS_ORIGINS.map((o) => new URL(o).origin),
@@ -286,6 +350,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spoolDir: e.AUDIT_SPOOL_DIR,
       spoolMaxBytes: e.AUDIT_SPOOL_MAX_BYTES,
       maxRecords: e.AUDIT_MAX_RECORDS,
+      minReplicas: e.AUDIT_MIN_REPLICAS,
+      replicaTimeoutMs: e.AUDIT_REPLICA_TIMEOUT_MS,
     },
     metricsToken: e.METRICS_TOKEN,
     docsEnabled: e.DOCS_ENABLED,
@@ -345,12 +411,26 @@ function oidcConfig(e: Env): OidcConfig | undefined {
 
 /** Only the Redis variables (for tools such as `audit:export`); throws ConfigError like loadConfig. */
 export function loadRedisConfig(env: Record<string, string | undefined>): Config['redis'] {
-  const parsed = z.object(redisEnv).safeParse(env);
+  const parsed = z.object(redisEnv).superRefine(checkRedisTarget).safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(problemLines(describeZodIssues(parsed.error, 'environment', 'variable')));
   }
-  const e = parsed.data;
-  return { url: e.REDIS_URL, clusterNodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX };
+  return redisConfig(parsed.data);
+}
+
+function redisConfig(e: RedisTargetEnv & { REDIS_KEY_PREFIX: string }): Config['redis'] {
+  return {
+    url: e.REDIS_URL,
+    clusterNodes: e.REDIS_CLUSTER_NODES,
+    sentinels: e.REDIS_SENTINELS,
+    sentinelMaster: e.REDIS_SENTINEL_MASTER,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+  };
+}
+
+/** True when no Redis is named: the embedded store (one instance, no replicas). */
+export function usesEmbeddedStore(redis: Config['redis']): boolean {
+  return redis.url === undefined && redis.clusterNodes.length === 0 && redis.sentinels.length === 0;
 }
 
 /** Reads the API key: the file wins when set, so SIGHUP can rotate it. Empty counts as missing. */

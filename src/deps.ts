@@ -8,7 +8,7 @@ import { createSso, type Sso } from './auth/sso.js';
 import { emptyUserDirectory, loadUserDirectory } from './auth/user-directory.js';
 import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
-import { readApiKey, type Config } from './config.js';
+import { readApiKey, usesEmbeddedStore, type Config } from './config.js';
 import { watchEventLoopDelay, type EventLoopDelay } from './platform/event-loop-delay.js';
 import { createLogThrottle } from './platform/log-throttle.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -20,6 +20,7 @@ import { createListScans, type ListScans } from './scans/list-scans.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createMemoryStore } from './store/memory.js';
 import { createRedisStore } from './store/redis.js';
+import { redisStoreOptions } from './store/redis-target.js';
 import type { Store } from './store/store.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/vendor-call.js';
@@ -168,14 +169,13 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
 }
 
 function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
-  if (config.redis.url === undefined && config.redis.clusterNodes.length === 0) {
+  if (usesEmbeddedStore(config.redis)) {
     logger.warn('REDIS_URL is unset: using the embedded in-memory store, for one instance only');
     return createMemoryStore();
   }
   const mayLog = createLogThrottle();
   return createRedisStore({
-    url: config.redis.url,
-    clusterNodes: config.redis.clusterNodes,
+    ...redisStoreOptions(config.redis, config.audit),
     onError(error) {
       metrics.storeErrors.inc({ subsystem: 'connection' });
       if (mayLog()) {

@@ -80,6 +80,61 @@ describe('configuration', () => {
     expect(problemsOf({ ...required, INSTANCES: '2', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
   });
 
+  it('takes Redis Sentinel: the sentinels and the name of the master they watch', () => {
+    const config = loadConfig({
+      ...required,
+      REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26379',
+      REDIS_SENTINEL_MASTER: 'sbff',
+      INSTANCES: '2',
+    });
+    expect(config.redis).toMatchObject({
+      url: undefined,
+      clusterNodes: [],
+      sentinels: ['10.0.0.1:26379', '10.0.0.2:26379'],
+      sentinelMaster: 'sbff',
+    });
+  });
+
+  it('names each Redis setting that does not fit: one target only, a master name with sentinels only', () => {
+    expect(
+      problemsOf({
+        ...required,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_SENTINELS: '10.0.0.1:26379',
+        REDIS_CLUSTER_NODES: 'a:7000',
+      }),
+    ).toEqual([
+      'REDIS_SENTINELS: set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES (REDIS_URL is set too)',
+      'REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES (REDIS_URL is set too)',
+      'REDIS_SENTINEL_MASTER: is required with REDIS_SENTINELS: the name the sentinels monitor the master by',
+    ]);
+    expect(problemsOf({ ...required, REDIS_SENTINEL_MASTER: 'sbff' })).toEqual([
+      'REDIS_SENTINEL_MASTER: needs REDIS_SENTINELS',
+    ]);
+    expect(problemsOf({ ...required, REDIS_SENTINELS: 'no-port', REDIS_SENTINEL_MASTER: 'a b' })).toEqual([
+      'REDIS_SENTINELS[0]: must be comma-separated host:port pairs',
+      'REDIS_SENTINEL_MASTER: must be a master name without spaces',
+    ]);
+  });
+
+  it('waits for no replica by default, and refuses replicas on the embedded store', () => {
+    expect(loadConfig(required).audit).toMatchObject({ minReplicas: 0, replicaTimeoutMs: 200 });
+    expect(problemsOf({ ...required, AUDIT_MIN_REPLICAS: '1' })).toEqual([
+      'AUDIT_MIN_REPLICAS: the embedded store has no replicas: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, or leave it 0',
+    ]);
+    const confirmed = loadConfig({
+      ...required,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      AUDIT_MIN_REPLICAS: '1',
+      AUDIT_REPLICA_TIMEOUT_MS: '50',
+    });
+    expect(confirmed.audit).toMatchObject({ minReplicas: 1, replicaTimeoutMs: 50 });
+    expect(problemsOf({ ...required, AUDIT_MIN_REPLICAS: '-1', AUDIT_REPLICA_TIMEOUT_MS: '0' })).toEqual([
+      'AUDIT_MIN_REPLICAS: must be a whole number',
+      'AUDIT_REPLICA_TIMEOUT_MS: must be at least 1',
+    ]);
+  });
+
   it('refuses a key prefix that would break Redis Cluster hash tags', () => {
     expect(problemsOf({ ...required, REDIS_KEY_PREFIX: 'a{b}' })[0]).toMatch(/^REDIS_KEY_PREFIX:/);
   });

@@ -22,6 +22,10 @@ export interface AuditTrailOptions {
   spoolMaxBytes: number;
   /** AUDIT_MAX_RECORDS */
   maxRecords: number;
+  /** AUDIT_MIN_REPLICAS @default 0 */
+  minReplicas?: number;
+  /** AUDIT_REPLICA_TIMEOUT_MS @default 200 */
+  replicaTimeoutMs?: number;
   logger: Logger;
   metrics: Metrics;
   tracker: BackgroundTasks;
@@ -46,7 +50,15 @@ type Sink = 'stream' | 'spool';
 export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const { store, keys, logger, metrics, tracker, clock } = options;
   const nextId = createRecordIds({ rollbackMs: ID_ROLLBACK_MS });
-  const stream = createStreamWriter({ store, key: keys.auditLog(), maxRecords: options.maxRecords });
+  const minReplicas = options.minReplicas ?? 0;
+  const replicaTimeoutMs = options.replicaTimeoutMs ?? 200;
+  const stream = createStreamWriter({
+    store,
+    key: keys.auditLog(),
+    maxRecords: options.maxRecords,
+    minReplicas,
+    replicaTimeoutMs,
+  });
   const spool = createSpool({ dir: options.spoolDir, maxBytes: options.spoolMaxBytes });
   const delivery = createSpoolDelivery({
     spool,
@@ -59,17 +71,29 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
   });
   const mayWarn = createLogThrottle();
+  const mayWarnUnconfirmed = createLogThrottle();
   const recorded = {
     stream: metrics.auditRecords.labels({ sink: 'stream' }),
     spool: metrics.auditRecords.labels({ sink: 'spool' }),
   };
 
-  /** One batch: the stream, else the spool (under the same batch number), else an error. */
+  /**
+   * One batch: the stream (confirmed by AUDIT_MIN_REPLICAS replicas), else the spool too (under
+   * the same batch number), else an error.
+   */
   async function durable(entries: string[]): Promise<Sink> {
     const batch = stream.batch(entries);
     try {
-      await stream.append(batch);
-      return 'stream';
+      const { confirmed, replicas } = await stream.append(batch);
+      if (confirmed) return 'stream';
+      // In the master's stream, yet a failover now could lose it: spooled too, delivery lands it once.
+      metrics.auditUnconfirmed.inc();
+      if (mayWarnUnconfirmed()) {
+        logger.warn(
+          { replicas, minReplicas, timeoutMs: replicaTimeoutMs },
+          'audit write not confirmed by AUDIT_MIN_REPLICAS replicas in time: spooled as well',
+        );
+      }
     } catch (error) {
       metrics.storeErrors.inc({ subsystem: 'audit' });
       if (mayWarn()) {

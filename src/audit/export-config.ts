@@ -1,4 +1,4 @@
-import { ConfigError, loadRedisConfig, type Config } from '../config.js';
+import { ConfigError, loadRedisConfig, usesEmbeddedStore, type Config } from '../config.js';
 
 export interface ExportConfig {
   redis: Config['redis'];
@@ -10,9 +10,9 @@ export interface ExportConfig {
  */
 export function loadExportConfig(env: Record<string, string | undefined>): ExportConfig {
   const redis = loadRedisConfig(env);
-  if (redis.url === undefined && redis.clusterNodes.length === 0) {
+  if (usesEmbeddedStore(redis)) {
     throw new ConfigError([
-      'REDIS_URL: is required (or REDIS_CLUSTER_NODES): the audit stream lives in Redis; the embedded store has none to export',
+      'REDIS_URL: is required (or REDIS_SENTINELS or REDIS_CLUSTER_NODES): the audit stream lives in Redis; the embedded store has none to export',
     ]);
   }
   return { redis };

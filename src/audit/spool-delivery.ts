@@ -1,4 +1,5 @@
 import type { BackgroundTasks } from '../platform/background-tasks.js';
+import { createLogThrottle } from '../platform/log-throttle.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { LogBatch } from '../store/store.js';
@@ -8,8 +9,13 @@ type PassResult = 'empty' | 'more' | 'failed';
 
 export interface SpoolDeliveryOptions {
   spool: Spool;
-  /** Lands each batch in the stream once, however often it is sent. */
-  send: (batches: readonly LogBatch[]) => Promise<{ appended: number; skipped: number; uncertain: number }>;
+  /**
+   * Lands each batch in the stream once, however often it is sent; `confirmed` when enough
+   * replicas hold them (AUDIT_MIN_REPLICAS), else they stay in the spool to be sent again.
+   */
+  send: (
+    batches: readonly LogBatch[],
+  ) => Promise<{ appended: number; skipped: number; uncertain: number; confirmed: boolean }>;
   /** A cheap reachability check, so a dead Redis does not make the spool rotate every retry. */
   ping: () => Promise<void>;
   tracker: BackgroundTasks;
@@ -37,6 +43,7 @@ export interface SpoolDelivery {
  * a segment is deleted only after every one of its records is acknowledged. A failure leaves the
  * segment whole for the next try; batches already in the stream (sent before, or landed by the
  * live write that then timed out) are skipped by the stream, which knows each writer's batches.
+ * A segment is deleted only once the replicas AUDIT_MIN_REPLICAS asks for confirmed it, too.
  */
 export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDelivery {
   const { spool, send, ping, tracker, logger, metrics, clock } = options;
@@ -45,6 +52,7 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<PassResult> = Promise.resolve('empty');
+  const mayWarnUnconfirmed = createLogThrottle();
 
   function report(): void {
     metrics.auditSpoolDepth.set(spool.depth);
@@ -64,8 +72,9 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
       closed = await spool.closedSegments({ closeActive: true });
     }
     const sent = { delivered: 0, alreadyInStream: 0, uncertain: 0 };
+    let unconfirmed = false;
     try {
-      for (const segment of closed) {
+      segments: for (const segment of closed) {
         const { batches, skipped } = await spool.read(segment);
         if (skipped > 0) {
           logger.warn(
@@ -78,6 +87,11 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
           sent.delivered += result.appended;
           sent.alreadyInStream += result.skipped;
           sent.uncertain += result.uncertain;
+          // The rest would be as unconfirmed: try again on the next pass, from this segment.
+          if (!result.confirmed) {
+            unconfirmed = true;
+            break segments;
+          }
         }
         await spool.remove(segment);
         report();
@@ -93,10 +107,18 @@ export function createSpoolDelivery(options: SpoolDeliveryOptions): SpoolDeliver
           'audit spool: records delivered whose writer Redis no longer remembers: they may be in the stream twice',
         );
       }
-      if (sent.delivered + sent.alreadyInStream > 0) {
+      if (unconfirmed) {
+        if (mayWarnUnconfirmed()) {
+          logger.warn(
+            { ...sent, left: spool.depth },
+            'audit spool kept: Redis took the records, but fewer replicas than AUDIT_MIN_REPLICAS confirmed them',
+          );
+        }
+      } else if (sent.delivered + sent.alreadyInStream > 0) {
         logger.info({ ...sent, left: spool.depth }, 'audit spool delivered');
       }
     }
+    if (unconfirmed) return 'failed';
     return spool.depth === 0 ? 'empty' : 'more';
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LogBatch, Store } from '../store/store.js';
+import type { LogAppendOptions, LogBatch, LogRedeliveryResult, Store } from '../store/store.js';
 
 /**
  * How long Redis keeps this writer's mark after its last batch (a hash of a few fields, one per
@@ -15,15 +15,28 @@ export interface StreamWriterOptions {
   key: string;
   /** AUDIT_MAX_RECORDS: the stream is trimmed to about this many entries. */
   maxRecords: number;
+  /** AUDIT_MIN_REPLICAS: a write counts as confirmed once this many replicas hold it. @default 0 */
+  minReplicas?: number;
+  /** AUDIT_REPLICA_TIMEOUT_MS: how long a write waits for them. */
+  replicaTimeoutMs?: number;
+}
+
+/** Whether AUDIT_MIN_REPLICAS replicas hold the write (always, with 0), and how many said so. */
+export interface Confirmation {
+  confirmed: boolean;
+  replicas: number;
 }
 
 export interface StreamWriter {
   /** Numbers the next batch of this writer: each number once, whether the batch lands in the stream or the spool. */
   batch(entries: readonly string[]): LogBatch;
-  /** Resolves once Redis acknowledged the batch; rejects when the store did not, or refused it. */
-  append(batch: LogBatch): Promise<void>;
+  /**
+   * Resolves once Redis acknowledged the batch, saying whether enough replicas confirmed it; rejects
+   * when the store did not acknowledge it, or refused it.
+   */
+  append(batch: LogBatch): Promise<Confirmation>;
   /** Spool delivery: lands each batch the stream does not hold yet, once however often sent. */
-  redeliver(batches: readonly LogBatch[]): Promise<{ appended: number; skipped: number; uncertain: number }>;
+  redeliver(batches: readonly LogBatch[]): Promise<LogRedeliveryResult & Confirmation>;
 }
 
 export class StreamRefusedError extends Error {
@@ -40,8 +53,19 @@ export class StreamRefusedError extends Error {
  */
 export function createStreamWriter(options: StreamWriterOptions): StreamWriter {
   const { store, key, maxRecords } = options;
+  const minReplicas = options.minReplicas ?? 0;
   const writer = randomBytes(8).toString('hex');
-  const logOptions = { maxLen: maxRecords, writerTtlMs: AUDIT_WRITER_TTL_MS };
+  const logOptions: LogAppendOptions = {
+    maxLen: maxRecords,
+    writerTtlMs: AUDIT_WRITER_TTL_MS,
+    ...(minReplicas === 0
+      ? {}
+      : { replicas: { min: minReplicas, timeoutMs: options.replicaTimeoutMs ?? 200 } }),
+  };
+  const confirmation = (replicas: number): Confirmation => ({
+    confirmed: replicas >= minReplicas,
+    replicas,
+  });
   let seq = 0;
   return {
     batch(entries) {
@@ -49,8 +73,13 @@ export function createStreamWriter(options: StreamWriterOptions): StreamWriter {
       return { writer, seq, entries };
     },
     async append(batch) {
-      if (!(await store.appendLog(key, batch, logOptions))) throw new StreamRefusedError(batch);
+      const { landed, replicas } = await store.appendLog(key, batch, logOptions);
+      if (!landed) throw new StreamRefusedError(batch);
+      return confirmation(replicas);
     },
-    redeliver: (batches) => store.redeliverLog(key, batches, logOptions),
+    async redeliver(batches) {
+      const result = await store.redeliverLog(key, batches, logOptions);
+      return { ...result, ...confirmation(result.replicas) };
+    },
   };
 }

@@ -5,6 +5,7 @@ import { loadExportConfig } from '../audit/export-config.js';
 import { exportAuditRecords } from '../audit/export.js';
 import { createKeys } from '../store/keys.js';
 import { createRedisStore } from '../store/redis.js';
+import { redisStoreOptions } from '../store/redis-target.js';
 
 /**
  * `npm run -s audit:export -- --from <ISO> --to <ISO>`: the audit records with from ≤ at < to
@@ -22,14 +23,10 @@ async function main(): Promise<number> {
   if (from !== undefined && to !== undefined && from >= to) throw new Error('--to must be after --from');
 
   const config = loadExportConfig(process.env);
-  const store = createRedisStore({
-    url: config.redis.url,
-    clusterNodes: config.redis.clusterNodes,
-    commandTimeoutMs: 10_000,
-  });
+  const store = createRedisStore({ ...redisStoreOptions(config.redis), commandTimeoutMs: 10_000 });
   try {
     if (!(await store.ready(5000)))
-      throw new Error('Redis is not reachable (REDIS_URL / REDIS_CLUSTER_NODES)');
+      throw new Error('Redis is not reachable (REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES)');
     const key = createKeys(config.redis.keyPrefix).auditLog();
     const count = await exportAuditRecords(store, key, { from, to }, async (line) => {
       if (!process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');

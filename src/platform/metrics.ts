@@ -85,6 +85,11 @@ export function createMetrics() {
       labelNames: ['sink'] as const,
       registers: [registry],
     }),
+    auditUnconfirmed: new Counter({
+      name: 'sbff_audit_unconfirmed_total',
+      help: 'Audit group commits fewer than AUDIT_MIN_REPLICAS replicas confirmed in time (their records spooled as well)',
+      registers: [registry],
+    }),
     storeErrors: new Counter({
       name: 'sbff_store_errors_total',
       help: 'Store (Redis) operations that failed or timed out, by subsystem',

@@ -120,13 +120,16 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       entries.set(key, { value: String(next), expiresAt: next + 1000 });
       return Promise.resolve();
     },
+    // No replicas here: `replicas` is always 0, whatever was asked (config refuses to ask).
     appendLog(key, batch, { maxLen, writerTtlMs }) {
-      if (!marks.accept(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs)) return Promise.resolve(false);
+      if (!marks.accept(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs)) {
+        return Promise.resolve({ landed: false, replicas: 0 });
+      }
       append(key, batch.entries, maxLen);
-      return Promise.resolve(true);
+      return Promise.resolve({ landed: true, replicas: 0 });
     },
     redeliverLog(key, batches, { maxLen, writerTtlMs }) {
-      const totals = { appended: 0, skipped: 0, uncertain: 0 };
+      const totals = { appended: 0, skipped: 0, uncertain: 0, replicas: 0 };
       for (const batch of batches) {
         const verdict = marks.redeliver(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs);
         if (verdict === 'skip') {

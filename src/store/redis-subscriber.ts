@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
 import type { Subscription, SubscriptionHandlers } from './store.js';
 
-/** A `redis://…` URL or a host and port. */
-export type RedisTarget = string | { host: string; port: number };
+/** A `redis://…` URL, a host and port, or the sentinels of a master and its name. */
+export type RedisTarget =
+  string | { host: string; port: number } | { sentinels: { host: string; port: number }[]; name: string };
 
 export interface RedisSubscriberOptions {
   /**
-   * Where to subscribe, tried in turn after each failure: one node, or the seeds of a Cluster
-   * (a plain PUBLISH reaches the subscribers of every node, so any one of them will do).
+   * Where to subscribe, tried in turn after each failure: one node, the master its sentinels
+   * name, or the seeds of a Cluster (a plain PUBLISH reaches the subscribers of every node, so
+   * any one of them will do).
    */
   targets: readonly RedisTarget[];
   channel: string;

@@ -11,20 +11,22 @@ import {
   SET_MEMBERS,
   TAKE_TOKENS,
 } from './redis-scripts.js';
+import { createRedisLogWrites, type LogScripts } from './redis-log.js';
 import { subscribeOverRedis, type RedisTarget } from './redis-subscriber.js';
-import {
-  StoreUnavailableError,
-  type LogBatch,
-  type LogEntry,
-  type Store,
-  type Subscription,
-} from './store.js';
+import { followSentinelSwitches } from './sentinel-switch.js';
+import { StoreUnavailableError, type LogEntry, type Store, type Subscription } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` of a single node. */
   url?: string | undefined;
   /** host:port seeds of a Redis Cluster; wins over `url`. */
   clusterNodes?: readonly string[];
+  /**
+   * host:port of Redis Sentinels watching `sentinelMaster`: the master is asked of them, and
+   * followed through a failover. Wins over `url`.
+   */
+  sentinels?: readonly string[];
+  sentinelMaster?: string | undefined;
   /**
    * Upper bound on one command, so a request never hangs on a dead Redis.
    * @default 800
@@ -35,12 +37,18 @@ export interface RedisStoreOptions {
    * @default 'sbff-subscriber'
    */
   subscriberName?: string;
+  /**
+   * The longest WAIT a log write may ask for (LogAppendOptions.replicas). When set, log writes
+   * that wait for replicas go over a connection of their own, whose commands get this much more
+   * time. @default unset: log writes cannot ask for replicas
+   */
+  logWaitMaxMs?: number;
   onError?: (error: Error) => void;
 }
 
 type Reply = [number | string, string];
 
-/** The scripts, registered with defineCommand so they travel as EVALSHA. */
+/** The scripts (and LogScripts), registered with defineCommand so they travel as EVALSHA. */
 interface ScriptCommands {
   sbffDelIfEquals(key: string, expected: string): Promise<number>;
   sbffSetAndRelease(
@@ -61,30 +69,15 @@ interface ScriptCommands {
     burst: number,
     want: number,
   ): Promise<[number, string, string]>;
-  sbffAppendLog(
-    stream: string,
-    mark: string,
-    maxLen: number,
-    seq: number,
-    markTtlMs: number,
-    ...entries: readonly string[]
-  ): Promise<number>;
-  sbffRedeliverLog(
-    stream: string,
-    mark: string,
-    maxLen: number,
-    markTtlMs: number,
-    ...batches: readonly (string | number)[]
-  ): Promise<[number, number, number]>;
 }
 
-type Client = (Redis | Cluster) & ScriptCommands;
+type Client = (Redis | Cluster) & ScriptCommands & LogScripts;
 
 /**
  * Settings that keep a request from waiting on a dead Redis: no offline queue (fail at once while
  * disconnected), a command timeout, one retry, and quick reconnects so traffic recovers by itself.
  */
-function connectionOptions(commandTimeoutMs: number) {
+function connectionOptions(commandTimeoutMs: number, resendInFlight: boolean) {
   return {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -93,11 +86,24 @@ function connectionOptions(commandTimeoutMs: number) {
     commandTimeout: commandTimeoutMs,
     connectTimeout: 1000,
     retryStrategy: (times: number) => Math.min(50 * times, 500),
+    autoResendUnfulfilledCommands: resendInFlight,
   };
 }
 
-export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
-  const redisOptions = connectionOptions(options.commandTimeoutMs ?? 800);
+/** How one connection (or Cluster connection pool) differs from the shared one. */
+interface ClientTuning {
+  commandTimeoutMs?: number;
+  /** Send again, after a reconnect, the commands that had no answer yet (ioredis's default). */
+  resendInFlight?: boolean;
+  /** Re-read a Cluster's slot map this often, ms, besides when a node redirects a command. */
+  slotsRefreshMs?: number;
+}
+
+export function createRedisClient(options: RedisStoreOptions, tuning: ClientTuning = {}): Redis | Cluster {
+  const redisOptions = connectionOptions(
+    tuning.commandTimeoutMs ?? options.commandTimeoutMs ?? 800,
+    tuning.resendInFlight ?? true,
+  );
   const nodes = options.clusterNodes ?? [];
   if (nodes.length > 0) {
     const { retryStrategy: _r, enableOfflineQueue: _q, lazyConnect: _l, ...nodeOptions } = redisOptions;
@@ -107,7 +113,24 @@ export function createRedisClient(options: RedisStoreOptions): Redis | Cluster {
       enableAutoPipelining: true,
       redisOptions: nodeOptions,
       slotsRefreshTimeout: 1000,
+      ...(tuning.slotsRefreshMs === undefined ? {} : { slotsRefreshInterval: tuning.slotsRefreshMs }),
+      // While a master is failed over, a command to its slots fails at once (as on a single node)
+      // instead of being retried every 100 ms for up to 16 tries, past any command timeout.
+      retryDelayOnFailover: 0,
+      retryDelayOnClusterDown: 0,
       clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
+    });
+  }
+  const sentinels = options.sentinels ?? [];
+  if (sentinels.length > 0) {
+    return new Redis({
+      ...redisOptions,
+      sentinels: sentinels.map(parseNode),
+      name: options.sentinelMaster ?? '',
+      sentinelRetryStrategy: (times: number) => Math.min(50 * times, 500),
+      // A master demoted under a live connection refuses writes: ask the sentinels again.
+      // (followSentinelSwitches reconnects at the switch itself.)
+      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
     });
   }
   return new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
@@ -118,9 +141,7 @@ function parseNode(node: string): { host: string; port: number } {
   return { host, port: Number(port) };
 }
 
-/** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
-export function createRedisStore(options: RedisStoreOptions): Store {
-  const client = createRedisClient(options) as Client;
+function connectWithScripts(client: Client, onError: RedisStoreOptions['onError']): Client {
   client.defineCommand('sbffDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
   client.defineCommand('sbffSetAndRelease', { numberOfKeys: 2, lua: SET_AND_RELEASE });
   client.defineCommand('sbffIncrWindow', { numberOfKeys: 1, lua: INCR_WINDOW });
@@ -131,14 +152,46 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('sbffTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   client.defineCommand('sbffAppendLog', { numberOfKeys: 2, lua: APPEND_LOG });
   client.defineCommand('sbffRedeliverLog', { numberOfKeys: 2, lua: REDELIVER_LOG });
-  client.on('error', (error: Error) => options.onError?.(error));
-  client.connect().catch((error: unknown) => options.onError?.(asError(error)));
+  client.on('error', (error: Error) => onError?.(error));
+  client.connect().catch((error: unknown) => onError?.(asError(error)));
+  return client;
+}
+
+/** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const client = connectWithScripts(createRedisClient(options) as Client, options.onError);
+  const commandTimeoutMs = options.commandTimeoutMs ?? 800;
+  // A log connection's slot map is refreshed on a timer too: a WAIT answered by a wrong node
+  // keeps its pipeline from following the redirection of the write.
+  const confirming =
+    options.logWaitMaxMs === undefined
+      ? undefined
+      : connectWithScripts(
+          createRedisClient(options, {
+            commandTimeoutMs: commandTimeoutMs + options.logWaitMaxMs,
+            resendInFlight: false,
+            slotsRefreshMs: 1000,
+          }) as Client,
+          options.onError,
+        );
+  const log = createRedisLogWrites(client, confirming);
 
   const subscriptions = new Set<Subscription>();
-  const targets: RedisTarget[] =
-    (options.clusterNodes ?? []).length > 0
-      ? (options.clusterNodes ?? []).map(parseNode)
-      : [options.url ?? 'redis://127.0.0.1:6379'];
+  const sentinels = options.sentinels ?? [];
+  if (sentinels.length > 0) {
+    subscriptions.add(
+      followSentinelSwitches({
+        sentinels: sentinels.map(parseNode),
+        masterName: options.sentinelMaster ?? '',
+        clients: [client, ...(confirming === undefined ? [] : [confirming])].filter(
+          (c): c is Client & Redis => c instanceof Redis,
+        ),
+        commandTimeoutMs,
+        onError: options.onError,
+      }),
+    );
+  }
+  const targets = subscriberTargets(options);
 
   const run = async <T>(op: () => Promise<T>): Promise<T> => {
     try {
@@ -200,39 +253,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       run(async () => {
         await client.sbffPauseSlots(key, intervalMs, burst, pauseMs);
       }),
-    appendLog: (key, batch, { maxLen, writerTtlMs }) =>
-      run(async () => {
-        const reply = await client.sbffAppendLog(
-          key,
-          logMarkKey(key, batch.writer),
-          maxLen,
-          batch.seq,
-          writerTtlMs,
-          ...batch.entries,
-        );
-        return Number(reply) === 1;
-      }),
-    redeliverLog: (key, batches, { maxLen, writerTtlMs }) =>
-      run(async () => {
-        const totals = { appended: 0, skipped: 0, uncertain: 0 };
-        // One script call per run of one writer's batches: each writer's mark is its own key.
-        for (const writerRun of runsByWriter(batches)) {
-          const args = writerRun.flatMap((b) => [b.seq, b.entries.length, ...b.entries]);
-          const first = writerRun[0];
-          if (first === undefined) continue;
-          const [appended, skipped, uncertain] = await client.sbffRedeliverLog(
-            key,
-            logMarkKey(key, first.writer),
-            maxLen,
-            writerTtlMs,
-            ...args,
-          );
-          totals.appended += Number(appended);
-          totals.skipped += Number(skipped);
-          totals.uncertain += Number(uncertain);
-        }
-        return totals;
-      }),
+    appendLog: (key, batch, options) => run(() => log.append(key, batch, options)),
+    redeliverLog: (key, batches, options) => run(() => log.redeliver(key, batches, options)),
     readLog: (key, { before, count }) =>
       run(async () => {
         const rows = await client.xrevrange(
@@ -272,50 +294,58 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     },
     ping: () =>
       run(async () => {
-        await client.ping();
+        if (!(client instanceof Cluster)) {
+          await client.ping();
+          return;
+        }
+        // Any node answers PING while a dead master's slots go unserved: ask for the state.
+        const info = String(await client.call('CLUSTER', 'INFO'));
+        if (!info.includes('cluster_state:ok'))
+          throw new Error('the Redis Cluster is down (cluster_state:fail)');
       }),
-    ready(timeoutMs) {
-      if (client.status === 'ready') return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (value: boolean) => {
-          clearTimeout(timer);
-          client.off('ready', onReady);
-          resolve(value);
-        };
-        const onReady = () => done(true);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        client.once('ready', onReady);
-      });
+    async ready(timeoutMs) {
+      const clients = confirming === undefined ? [client] : [client, confirming];
+      const ready = await Promise.all(clients.map((c) => readyWithin(c, timeoutMs)));
+      return ready.every(Boolean);
     },
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));
       subscriptions.clear();
-      try {
-        await client.quit();
-      } catch {
-        client.disconnect();
-      }
+      await Promise.all([client, ...(confirming === undefined ? [] : [confirming])].map(quit));
     },
   };
 }
 
-/** A writer's mark lives beside its log, in the same Cluster slot (the log key's hash tag). */
-function logMarkKey(key: string, writer: string): string {
-  return `${key}:w:${writer}`;
+function readyWithin(client: Redis | Cluster, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(value);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once('ready', onReady);
+  });
 }
 
-function runsByWriter(batches: readonly LogBatch[]): LogBatch[][] {
-  const runs: LogBatch[][] = [];
-  let current: LogBatch[] = [];
-  for (const batch of batches) {
-    if (current[0] !== undefined && current[0].writer !== batch.writer) {
-      runs.push(current);
-      current = [];
-    }
-    current.push(batch);
+async function quit(client: Redis | Cluster): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
   }
-  if (current.length > 0) runs.push(current);
-  return runs;
+}
+
+/** Where the subscriber connects: the sentinels (it finds the master), the Cluster seeds, or the node. */
+function subscriberTargets(options: RedisStoreOptions): RedisTarget[] {
+  const sentinels = options.sentinels ?? [];
+  if (sentinels.length > 0) {
+    return [{ sentinels: sentinels.map(parseNode), name: options.sentinelMaster ?? '' }];
+  }
+  const nodes = options.clusterNodes ?? [];
+  return nodes.length > 0 ? nodes.map(parseNode) : [options.url ?? 'redis://127.0.0.1:6379'];
 }
 
 function asError(error: unknown): Error {

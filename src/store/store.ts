@@ -47,12 +47,12 @@ export interface Store {
   pauseSlots(key: string, budget: SlotBudget & { pauseMs: number }): Promise<void>;
   /**
    * Appends a writer's batch to an append-only log, trimmed to about `maxLen` entries: all of it,
-   * or nothing when a batch of the writer with a higher `seq` already landed (false: the batch
-   * arrived late, and never will land by this call). The store remembers per writer the highest
+   * or nothing when a batch of the writer with a higher `seq` already landed (`landed` false: the
+   * batch arrived late, and never will land by this call). The store remembers per writer the highest
    * `seq` landed and the numbers it skipped (docs/audit.md#audit-durability), so redeliverLog can
    * tell whether a batch is in the log: constant memory per writer, none per entry.
    */
-  appendLog(key: string, batch: LogBatch, options: LogAppendOptions): Promise<boolean>;
+  appendLog(key: string, batch: LogBatch, options: LogAppendOptions): Promise<LogAppendResult>;
   /**
    * Appends each batch unless it is in the log already (it landed by appendLog, or by an earlier
    * redeliverLog), and marks it as landed, in one atomic step per writer: redelivering a batch
@@ -63,7 +63,7 @@ export interface Store {
     key: string,
     batches: readonly LogBatch[],
     options: LogAppendOptions,
-  ): Promise<{ appended: number; skipped: number; uncertain: number }>;
+  ): Promise<LogRedeliveryResult>;
   /** Newest first, strictly older than `before` (a position from an earlier read) when given. */
   readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
   /**
@@ -128,6 +128,25 @@ export interface LogAppendOptions {
   maxLen: number;
   /** How long the store remembers a writer after its last batch. */
   writerTtlMs: number;
+  /**
+   * Waits, at most `timeoutMs`, until `min` replicas hold the write (Redis WAIT) and answers how
+   * many did in `replicas`: fewer means a failover may lose it. The embedded store has none.
+   */
+  replicas?: { min: number; timeoutMs: number };
+}
+
+export interface LogAppendResult {
+  landed: boolean;
+  /** Replicas that confirmed the write in time; 0 unless asked for (`LogAppendOptions.replicas`). */
+  replicas: number;
+}
+
+export interface LogRedeliveryResult {
+  appended: number;
+  skipped: number;
+  uncertain: number;
+  /** As in LogAppendResult: replicas that confirmed the whole call's writes in time. */
+  replicas: number;
 }
 
 export interface LogEntry {

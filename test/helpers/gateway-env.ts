@@ -9,8 +9,12 @@ import {
 import { REDIS_URL } from './redis.js';
 import { DEFAULT_USERS, writeUsersFile, type TestUser } from './users.js';
 
-/** Where a gateway keeps its state: a Redis (the machine's, one of the test's own, a cluster) or memory. */
-export type StoreTarget = { url: string } | { clusterNodes: string[] } | 'memory';
+/**
+ * Where a gateway keeps its state: a Redis (the machine's, one of the test's own, a master found
+ * through its sentinels, a cluster) or memory.
+ */
+export type StoreTarget =
+  { url: string } | { sentinels: string[]; sentinelMaster: string } | { clusterNodes: string[] } | 'memory';
 
 /** The machine's Redis, where a test gateway keeps its state unless told otherwise. */
 export const DEFAULT_STORE: StoreTarget = { url: REDIS_URL };
@@ -61,12 +65,15 @@ export function gatewayEnv(options: {
   store: StoreTarget;
   env: Record<string, string>;
 }): Record<string, string> {
+  const target = options.store;
   const store =
-    options.store === 'memory'
+    target === 'memory'
       ? {}
-      : 'url' in options.store
-        ? { REDIS_URL: options.store.url }
-        : { REDIS_CLUSTER_NODES: options.store.clusterNodes.join(',') };
+      : 'url' in target
+        ? { REDIS_URL: target.url }
+        : 'sentinels' in target
+          ? { REDIS_SENTINELS: target.sentinels.join(','), REDIS_SENTINEL_MASTER: target.sentinelMaster }
+          : { REDIS_CLUSTER_NODES: target.clusterNodes.join(',') };
   return {
     UPSTREAM_BASE_URL: options.upstreamUrl,
     UPSTREAM_API_KEY: options.apiKey,

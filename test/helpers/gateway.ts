@@ -5,6 +5,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../src/h
 import type { RunningSimulator } from '../../src/simulator/simulator.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createRedisStore } from '../../src/store/redis.js';
+import { redisStoreOptions } from '../../src/store/redis-target.js';
 import type { Store } from '../../src/store/store.js';
 import {
   DEFAULT_STORE,
@@ -20,8 +21,8 @@ import { deleteKeys, testPrefix } from './redis.js';
 
 export interface GatewayOptions extends GatewayParts {
   /**
-   * The store: the machine's Redis (default), a Redis of the test's own or a cluster
-   * (`{ url }`, `{ clusterNodes }`), 'memory' (the embedded store on the test's clock), or a
+   * The store: the machine's Redis (default), a Redis of the test's own, a sentinel set or a
+   * cluster (`{ url }`, `{ sentinels, sentinelMaster }`, `{ clusterNodes }`), 'memory' (the embedded store on the test's clock), or a
    * ready-made Store (a wrapper that fails on cue) used as it is.
    * @default { url: REDIS_URL }
    */
@@ -79,8 +80,8 @@ async function startInstance(
   const prefix = options.prefix ?? testPrefix('gw');
   const given = options.store ?? DEFAULT_STORE;
   const target: StoreTarget = isStore(given) ? DEFAULT_STORE : given;
-  // A cluster's keys go with the cluster; the embedded store's with the process.
-  const keysAt = target === 'memory' || 'clusterNodes' in target ? undefined : target.url;
+  // Keys of a cluster or a sentinel set go with its processes; the embedded store's with this one.
+  const keysAt = target === 'memory' || !('url' in target) ? undefined : target.url;
   const config = loadConfig(
     gatewayEnv({
       upstreamUrl: sim.url,
@@ -96,7 +97,7 @@ async function startInstance(
     ? given
     : given === 'memory'
       ? createMemoryStore(options.clock)
-      : createRedisStore({ url: config.redis.url, clusterNodes: config.redis.clusterNodes });
+      : createRedisStore(redisStoreOptions(config.redis, config.audit));
   const deps = createDeps(config, {
     logger: logs.logger,
     store,

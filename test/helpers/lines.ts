@@ -5,8 +5,8 @@ export interface Lines {
   readonly lines: readonly string[];
   /** Everything so far, a partial last line included. */
   text(): string;
-  /** The first line, present or future, containing `text`; rejects after `timeoutMs` or at end(). */
-  waitFor(text: string, timeoutMs?: number): Promise<string>;
+  /** The first line, present or future, containing `text` (or matching it); rejects after `timeoutMs` or at end(). */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
   write(chunk: string): void;
   end(reason: string): void;
 }
@@ -17,7 +17,8 @@ export function createLines(): Lines {
   return {
     lines: list.items,
     text: () => [...list.items, ...(partial === '' ? [] : [partial])].join('\n'),
-    waitFor: (text, timeoutMs) => list.waitFor((line) => line.includes(text), timeoutMs),
+    waitFor: (text, timeoutMs) =>
+      list.waitFor((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)), timeoutMs),
     write(chunk) {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop() ?? '';

@@ -146,6 +146,7 @@ export function storeContract(name: string, make: () => Store) {
       seq,
       entries: ns.map((n) => JSON.stringify({ n })),
     });
+    const landed = async (...args: Parameters<Store['appendLog']>) => (await store.appendLog(...args)).landed;
     async function logNumbers(): Promise<number[]> {
       const seen: number[] = [];
       let before: string | undefined;
@@ -161,17 +162,17 @@ export function storeContract(name: string, make: () => Store) {
     }
 
     it('appendLog lands whole batches and readLog pages newest first', async () => {
-      expect(await store.appendLog(key('log'), batch('w1', 1, 0, 1, 2), logOptions)).toBe(true);
-      expect(await store.appendLog(key('log'), batch('w2', 1, 3), logOptions)).toBe(true);
-      expect(await store.appendLog(key('log'), batch('w1', 2, 4, 5, 6), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w1', 1, 0, 1, 2), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w2', 1, 3), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w1', 2, 4, 5, 6), logOptions)).toBe(true);
       expect(await logNumbers()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     });
 
     it('appendLog refuses a batch that arrives after a later one of its writer', async () => {
-      expect(await store.appendLog(key('log'), batch('w', 2, 2), logOptions)).toBe(true);
-      expect(await store.appendLog(key('log'), batch('w', 1, 1), logOptions)).toBe(false);
-      expect(await store.appendLog(key('log'), batch('w', 2, 2), logOptions)).toBe(false);
-      expect(await store.appendLog(key('log'), batch('w', 3, 3), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w', 2, 2), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w', 1, 1), logOptions)).toBe(false);
+      expect(await landed(key('log'), batch('w', 2, 2), logOptions)).toBe(false);
+      expect(await landed(key('log'), batch('w', 3, 3), logOptions)).toBe(true);
       expect(await logNumbers()).toEqual([2, 3]);
     });
 
@@ -185,18 +186,20 @@ export function storeContract(name: string, make: () => Store) {
         appended: 2,
         skipped: 1,
         uncertain: 0,
+        replicas: 0,
       });
       expect(await store.redeliverLog(key('log'), spooled, logOptions)).toEqual({
         appended: 0,
         skipped: 3,
         uncertain: 0,
+        replicas: 0,
       });
       // Redelivered before its live write arrives (it was slow): the late write is refused.
       expect(await store.redeliverLog(key('log'), [batch('w', 5, 5)], logOptions)).toMatchObject({
         appended: 1,
       });
-      expect(await store.appendLog(key('log'), batch('w', 5, 5), logOptions)).toBe(false);
-      expect(await store.appendLog(key('log'), batch('w', 6, 6), logOptions)).toBe(true);
+      expect(await landed(key('log'), batch('w', 5, 5), logOptions)).toBe(false);
+      expect(await landed(key('log'), batch('w', 6, 6), logOptions)).toBe(true);
       // Several writers in one call, each by its own mark.
       expect(
         await store.redeliverLog(
@@ -204,7 +207,7 @@ export function storeContract(name: string, make: () => Store) {
           [batch('w', 6, 6), batch('v', 1, 7), batch('w', 4, 4)],
           logOptions,
         ),
-      ).toEqual({ appended: 1, skipped: 2, uncertain: 0 });
+      ).toEqual({ appended: 1, skipped: 2, uncertain: 0, replicas: 0 });
       expect(await logNumbers()).toEqual([1, 2, 4, 3, 33, 5, 6, 7]);
     });
 
@@ -214,13 +217,13 @@ export function storeContract(name: string, make: () => Store) {
         await store.appendLog(key('log'), batch('w', seq, seq), logOptions);
       }
       const oldest = await store.redeliverLog(key('log'), [batch('w', 1, 1), batch('w', 2, 2)], logOptions);
-      expect(oldest).toEqual({ appended: 2, skipped: 0, uncertain: 2 });
+      expect(oldest).toEqual({ appended: 2, skipped: 0, uncertain: 2, replicas: 0 });
       const recent = await store.redeliverLog(
         key('log'),
         [batch('w', 2 * MAX_LOG_GAPS + 1, -1), batch('w', 2 * MAX_LOG_GAPS + 2, -2)],
         logOptions,
       );
-      expect(recent).toEqual({ appended: 1, skipped: 1, uncertain: 0 });
+      expect(recent).toEqual({ appended: 1, skipped: 1, uncertain: 0, replicas: 0 });
     });
 
     it('publish reaches every subscriber that is up, on its channel only, and none once closed', async () => {
