@@ -15,6 +15,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY src ./src
+# The example app and the docs page (static, served from public/ beside dist/).
+COPY public ./public
 # Named volumes take this ownership on first mount, so the spool is writable by `node`.
 RUN mkdir -p /var/lib/sbff/spool && chown -R node:node /var/lib/sbff
 USER node

@@ -37,6 +37,21 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }] },
   },
   {
+    // The example app and the docs page: browser modules, type-checked by public/tsconfig.json,
+    // which knows the DOM globals that no-undef does not.
+    files: ['public/**/*.js'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
+    // The bench's standalone servers and its autocannon fallback are plain JavaScript that node runs as is.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { program: null, project: false, projectService: false },
+      globals: { process: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     files: ['eslint.config.js', 'eslint.layers.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,43 +1,31 @@
-/** The pages the scenarios ask for. Every bench user may read every one of these groups. */
+/** The pages the scenarios ask for. Every bench user may read every group named here. */
 
 export const PAGE_GROUPS: readonly string[] = Array.from(
   { length: 200 },
   (_, i) => `grp_${String(i).padStart(3, '0')}`,
 );
 
-/** Items in every simulated group: enough for every limit used here, and the same page sizes everywhere. */
-export const ITEMS_PER_GROUP = 120;
+/** One group per coalescing round: no other scenario asks for them, so their pages start cold. */
+export const COLD_GROUPS: readonly string[] = Array.from({ length: 20 }, (_, i) => `cold_${i}`);
 
 export function scansPath(group: string, limit: number): string {
   return `/v1/accounts/${group}/signals/scans?limit=${limit}`;
 }
 
-/** The one page of the HIT scenario and of ceiling A. */
+/** The one page of the HIT scenario; ceiling A serves the same page. */
 export const HIT_PATH = scansPath('grp_000', 20);
 
-/** Limits of the MISS scenarios: pages of nearly one size, 2000 of them. */
-export const MISS_LIMITS = range(16, 25);
-
-/** Limits of the smoothing bursts: 20 000 pages, so no burst repeats a page of an earlier one. */
-export const SMOOTHING_LIMITS = range(1, 100);
-
-/** Groups of the coalescing scenario, one per round: no other scenario asks for them. */
-export const COLD_GROUPS: readonly string[] = Array.from({ length: 50 }, (_, i) => `cold_${i}`);
-
-export function coldGroup(round: number): string {
-  return COLD_GROUPS[round % COLD_GROUPS.length] ?? 'cold_0';
-}
-
 /**
- * Cycles through groups × limits, group first, so that the requests in flight at any moment (at
- * most a few hundred) never ask for the same page and are never coalesced.
+ * groups × limits, group first, so the few hundred requests in flight at any moment never ask for
+ * the same page and are never coalesced. MISS and ceilings B and C: limits 16–25, 2 000 pages of
+ * nearly one size. Smoothing: limits 1–100, 20 000 pages, each burst starting where the last ended.
  */
-export function distinctPages(limits: readonly number[], start = 0): () => string {
-  const paths = limits.flatMap((limit) => PAGE_GROUPS.map((group) => scansPath(group, limit)));
-  let next = start;
-  return () => paths[next++ % paths.length] ?? HIT_PATH;
+export function distinctPages(limits: { from: number; to: number }): string[] {
+  const paths: string[] = [];
+  for (let limit = limits.from; limit <= limits.to; limit += 1)
+    for (const group of PAGE_GROUPS) paths.push(scansPath(group, limit));
+  return paths;
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
+export const MISS_PAGES = distinctPages({ from: 16, to: 25 });
+export const SMOOTHING_PAGES = distinctPages({ from: 1, to: 100 });

@@ -1,56 +1,40 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from './load.js';
-import { distinctPages, HIT_PATH, MISS_LIMITS } from './pages.js';
-import { formatProfileSummary, summariseCpuProfile } from './cpuprofile.js';
+import type { Bench } from './measure.js';
+import { HIT_PATH, MISS_PAGES } from './pages.js';
+import type { GatewaySpec, Servers } from './servers.js';
 import { getPage, login } from './session.js';
-import type { BenchSettings } from './settings.js';
-import { startSuite } from './suite.js';
+import type { BenchUser } from './users.js';
 
 /**
- * `npm run bench -- --profile[=hit|miss[:connections]]`: the HIT (or MISS) load on a gateway
- * started with `node --cpu-prof`, then where its CPU went. The profile is kept for Chrome DevTools
- * or speedscope.
+ * `npm run bench -- --profile[=hit|miss]`: the HIT (or MISS) load on a gateway run with
+ * `node --cpu-prof`; the profile is written when the gateway exits, for Chrome DevTools or
+ * speedscope. Start-up and the warm-up are in it too: they are a small share of the samples.
  */
-export async function runProfile(
-  settings: BenchSettings,
+export async function profileGateway(
+  bench: Bench,
+  servers: Servers,
+  spec: GatewaySpec,
+  user: BenchUser,
   which: 'hit' | 'miss',
-  report: (line: string) => void,
-): Promise<void> {
+): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sbff-bench-profile-'));
-  const suite = await startSuite(settings);
-  // Start-up (module loading, connecting) and the warm-up are left out: the profile is of the load.
-  let skipMs = 0;
-  try {
-    const spawnedAt = Date.now();
-    const gateway = await suite.startGateway(suite.simulator.url, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
-    const cookie = await login(gateway.url, suite.users.reader);
-    await getPage(gateway.url, HIT_PATH, cookie);
-    const durationS = 2 * settings.durationS;
-    report(
-      `profiling the ${which.toUpperCase()} path for ${durationS} s (${settings.connections} connections)`,
-    );
-    const load = {
-      url: gateway.url,
-      connections: settings.connections,
-      ...(which === 'hit'
-        ? { path: HIT_PATH, headers: { cookie } }
-        : { path: distinctPages(MISS_LIMITS), headers: { cookie, 'cache-control': 'no-cache' } }),
-    };
-    await runLoad({ ...load, durationS: settings.warmupS });
-    skipMs = Date.now() - spawnedAt;
-    const result = await runLoad({ ...load, durationS });
-    report(
-      `under the profiler: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`,
-    );
-    await gateway.child.stop();
-  } finally {
-    await suite.close();
-  }
+  const gateway = await servers.gateway({ ...spec, extraNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const cookie = await login(gateway.url, user);
+  await getPage(gateway.url, HIT_PATH, cookie);
+  const load =
+    which === 'hit'
+      ? { path: HIT_PATH, headers: { cookie } }
+      : { paths: MISS_PAGES, headers: { cookie, 'cache-control': 'no-cache' } };
+  const { connections, warmupS, durationS } = bench.options;
+  await bench.load.run({ url: gateway.url, connections, durationS: warmupS, ...load });
+  const result = await bench.load.run({ url: gateway.url, connections, durationS: 2 * durationS, ...load });
+  process.stderr.write(
+    `under the profiler: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms\n`,
+  );
+  await gateway.stop();
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error(`no .cpuprofile was written in ${dir}`);
-  const text = formatProfileSummary(summariseCpuProfile(join(dir, file), { skipMs }));
-  writeFileSync(join(dir, `${which}-summary.txt`), `${text}\n`);
-  process.stdout.write(`${text}\n\nprofile: ${join(dir, file)}\n`);
+  if (file === undefined) throw new Error(`the gateway wrote no .cpuprofile in ${dir}`);
+  return join(dir, file);
 }

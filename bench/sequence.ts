@@ -1,98 +1,83 @@
-import { SCENARIOS, type Measurement, type RoundResult, type ScenarioKey } from './measurement.js';
-import { ceilingA, ceilingB, ceilingC, setUpstreamLatency } from './scenarios/ceilings.js';
-import { coalescing, COALESCING_LATENCY_MS } from './scenarios/coalescing.js';
-import { gatewayHit, gatewayMiss } from './scenarios/gateway.js';
+import { SCENARIOS, type Bench, type Row } from './measure.js';
+import { runs, type Group } from './options.js';
+import { coalescing } from './scenarios/coalescing.js';
 import { loginUnderLoad } from './scenarios/login.js';
-import { smoothingBurst, type SmoothingRig } from './scenarios/smoothing.js';
-import { runs, type ScenarioGroup } from './settings.js';
-import type { Suite } from './suite.js';
+import { smoothingBursts } from './scenarios/smoothing.js';
+import {
+  ceilingA,
+  ceilingB,
+  ceilingC,
+  gatewayHit,
+  gatewayMiss,
+  type ThroughputRig,
+} from './scenarios/throughput.js';
+import type { GatewaySpec, Servers } from './servers.js';
+import type { BenchUsers } from './users.js';
 
-interface Step {
-  group: ScenarioGroup;
-  keys: ScenarioKey[];
-  /** Upstream latency the step runs at (the simulator is switched before it). */
-  latencyMs: number;
-  usesGateway: boolean;
-  run(): Promise<Measurement | Measurement[]>;
-}
+type Step = [Group, string, () => Promise<Row | Row[]>];
 
 /**
- * One pass over every scenario. Each ratio's two sides run back to back, and their order flips
- * every other round (A·HIT, HIT·A, …) so that drift over the run does not favour either side.
+ * Every selected scenario, in order: the throughput pairs and coalescing once per round, then the
+ * logins and the smoothing bursts once. A scenario that fails is a problem in the report, not the
+ * end of the run.
  */
-export async function runRound(
-  suite: Suite,
-  rig: SmoothingRig | undefined,
-  round: number,
-  report: (line: string) => void,
-): Promise<{ result: RoundResult; problems: string[] }> {
-  const pair = (a: Step, b: Step) => (round % 2 === 0 ? [a, b] : [b, a]);
-  const step = (
-    group: ScenarioGroup,
-    keys: ScenarioKey[],
-    latencyMs: number,
-    run: Step['run'],
-    usesGateway = true,
-  ): Step => ({ group, keys, latencyMs, usesGateway, run });
-
-  const steps: Step[] = [
-    ...pair(
-      step('ceilings', ['A'], 0, () => ceilingA(suite), false),
-      step('hit', ['HIT'], 0, () => gatewayHit(suite)),
-    ),
-    step('ceilings', ['B'], 0, () => ceilingB(suite, 'B'), false),
-    ...pair(
-      step('ceilings', ['C'], 0, () => ceilingC(suite, 'C'), false),
-      step('miss', ['MISS'], 0, () => gatewayMiss(suite, 'MISS')),
-    ),
-    ...pair(
-      step('ceilings', ['B1'], 0, () => ceilingB(suite, 'B1'), false),
-      step('miss', ['MISS1'], 0, () => gatewayMiss(suite, 'MISS1')),
-    ),
-    step('ceilings', ['B20'], 20, () => ceilingB(suite, 'B20'), false),
-    ...pair(
-      step('ceilings', ['C20'], 20, () => ceilingC(suite, 'C20'), false),
-      step('miss', ['MISS20'], 20, () => gatewayMiss(suite, 'MISS20')),
-    ),
-    step('coalescing', ['coalescing'], COALESCING_LATENCY_MS, () => coalescing(suite, round)),
-    step('login', ['login', 'hitDuringLogin'], 0, () => loginUnderLoad(suite)),
-  ];
-  if (rig !== undefined) {
+export async function runScenarios(
+  bench: Bench,
+  rig: ThroughputRig,
+  more: { servers: Servers; gatewaySpec: Omit<GatewaySpec, 'upstreamUrl'>; users: BenchUsers },
+  say: (line: string) => void,
+): Promise<{ rows: Row[]; problems: string[] }> {
+  const steps: Step[] = [];
+  for (let r = 0; r < bench.options.rounds; r += 1) {
+    // Each ratio's two sides run back to back, in an order that flips every round, so drift over
+    // the run favours neither.
+    const pair = (a: Step, b: Step) => (r % 2 === 0 ? [a, b] : [b, a]);
     steps.push(
-      step('smoothing', ['smoothing'], 0, () => smoothingBurst(suite, rig, 'smoothing', round)),
-      step('smoothing', ['passthrough'], 0, () => smoothingBurst(suite, rig, 'passthrough', round)),
+      ...pair(
+        ['ceilings', 'A', () => ceilingA(bench, rig, r)],
+        ['hit', 'HIT', () => gatewayHit(bench, rig, r)],
+      ),
+      ['ceilings', 'B', () => ceilingB(bench, rig, r)],
+      ...pair(
+        ['ceilings', 'C', () => ceilingC(bench, rig, r)],
+        ['miss', 'MISS', () => gatewayMiss(bench, rig, r)],
+      ),
+      ['coalescing', 'coalescing', () => coalescing(rig, r)],
     );
   }
+  steps.push(
+    ['login', 'login', () => loginUnderLoad(bench, rig, more.users.login)],
+    [
+      'smoothing',
+      'smoothing',
+      () => smoothingBursts(bench, more.servers, more.gatewaySpec, more.users.reader),
+    ],
+  );
 
-  const result: RoundResult = {};
+  const rows: Row[] = [];
   const problems: string[] = [];
-  for (const s of steps) {
-    if (!runs(suite.settings, s.group)) continue;
-    const names = s.keys.map((k) => SCENARIOS[k]).join(' + ');
-    // run.ts reports once why the gateway scenarios could not run.
-    if (s.usesGateway && suite.cookie === undefined) continue;
+  for (const [group, name, measure] of steps) {
+    if (!runs(bench.options, group)) continue;
     try {
-      await setUpstreamLatency(suite, s.latencyMs);
-      const measured = await s.run();
-      for (const m of Array.isArray(measured) ? measured : [measured]) {
-        result[m.scenario] = m;
-        report(progressLine(round, m));
+      for (const row of [await measure()].flat()) {
+        rows.push(row);
+        say(progress(row));
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      problems.push(`${names}: ${message}`);
-      report(`[round ${round + 1}] ${names}: FAILED ${message}`);
+      problems.push(`${name}: ${message}`);
+      say(`${name}: FAILED ${message}`);
     }
   }
-  await setUpstreamLatency(suite, 0);
-  return { result, problems };
+  return { rows, problems };
 }
 
-function progressLine(round: number, m: Measurement): string {
-  const notOk = Object.values(m.notOk).reduce((a, b) => a + b, 0) + m.errors;
-  const rps = Number.isFinite(m.rps) ? `${Math.round(m.rps)} req/s, ` : '';
+function progress(row: Row): string {
+  const rps = row.rps === null ? '' : `${Math.round(row.rps)} req/s, `;
+  const cpu = row.cpuUsPerRequest === null ? '' : `, ${Math.round(row.cpuUsPerRequest)} µs CPU/req`;
   return (
-    `[round ${round + 1}] ${SCENARIOS[m.scenario]}: ${rps}p50 ${m.p50.toFixed(2)} ms, ` +
-    `p99 ${m.p99.toFixed(2)} ms, RSS ${m.rssMb.toFixed(0)} MB${notOk > 0 ? `, ${notOk} not 2xx` : ''}`
+    `[round ${row.round + 1}] ${SCENARIOS[row.scenario]}: ${rps}p50 ${row.p50Ms.toFixed(2)} ms, ` +
+    `p99 ${row.p99Ms.toFixed(2)} ms, peak RSS ${Math.round(row.peakRssMb)} MB${cpu}` +
+    `${row.notOk > 0 ? `, ${row.notOk} not 2xx` : ''}${row.notes ? `; ${row.notes}` : ''}`
   );
 }

@@ -1,40 +1,50 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashPassword } from '../src/auth/password.js';
+import { fileURLToPath } from 'node:url';
 import { COLD_GROUPS, PAGE_GROUPS } from './pages.js';
+
+const HASH_PASSWORD = fileURLToPath(new URL('../dist/cli/hash-password.js', import.meta.url));
 
 export interface BenchUser {
   username: string;
   password: string;
 }
 
+/** `reader` holds the cookie of the load scenarios; `login` is the one the login scenario logs in as. */
 export interface BenchUsers {
   file: string;
-  /** Deletes the file and its directory. */
-  remove(): void;
-  /** Hashed at a test cost: logs in quickly, for the cookie of the HIT and MISS scenarios. */
   reader: BenchUser;
-  /** Hashed at the production cost (the hasher's defaults), for the login scenario. */
-  production: BenchUser;
+  login: BenchUser;
 }
 
-/** Writes a users file for the bench gateways, in a temporary directory. */
-export async function writeBenchUsers(): Promise<BenchUsers> {
+/** Writes the gateways' users file, hashed by the built `hash-password` CLI (production cost). */
+export async function writeUsers(dir: string): Promise<BenchUsers> {
   const reader = { username: 'bench-reader', password: 'bench-reader-password' };
-  const production = { username: 'bench-login', password: 'bench-login-password' };
-  const entries = [
-    { id: 'u_bench_reader', ...reader, hash: await hashPassword(reader.password, { logN: 10, r: 8, p: 1 }) },
-    { id: 'u_bench_login', ...production, hash: await hashPassword(production.password) },
-  ].map((u) => ({
-    id: u.id,
-    username: u.username,
-    passwordHash: u.hash,
-    accountGroups: [...PAGE_GROUPS, ...COLD_GROUPS],
-    roles: [],
-  }));
-  const dir = mkdtempSync(join(tmpdir(), 'sbff-bench-users-'));
+  const login = { username: 'bench-login', password: 'bench-login-password' };
+  const users = await Promise.all(
+    [reader, login].map(async (u) => ({
+      id: `u_${u.username.replace('-', '_')}`,
+      username: u.username,
+      passwordHash: await hashPassword(u.password),
+      accountGroups: [...PAGE_GROUPS, ...COLD_GROUPS],
+      roles: [],
+    })),
+  );
   const file = join(dir, 'users.json');
-  writeFileSync(file, JSON.stringify({ users: entries }, null, 2));
-  return { file, reader, production, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  writeFileSync(file, JSON.stringify({ users }));
+  return { file, reader, login };
+}
+
+function hashPassword(password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HASH_PASSWORD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`hash-password exited with ${code}`)),
+    );
+    child.stdin.end(password);
+  });
 }

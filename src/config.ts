@@ -50,6 +50,22 @@ const httpUrl = z
   .min(1, 'is required')
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
 
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** https, or http to this machine only (a provider in a test or the demo). */
+const providerUrl = optionalString.pipe(
+  z.union([
+    z.undefined(),
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).refine((v) => {
+      const url = new URL(v);
+      return url.protocol === 'https:' || LOOPBACK_HOST.test(url.hostname);
+    }, 'must be https (http only to localhost)'),
+  ]),
+);
+
+/** One or more comma-separated keys, each 32 random bytes in base64; the first encrypts. */
+const ENCRYPTION_KEYS = /^\s*[A-Za-z0-9+/_-]{43}=?\s*(,\s*[A-Za-z0-9+/_-]{43}=?\s*)*$/;
+
 const hostPorts = list.pipe(
   z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be comma-separated host:port pairs')),
 );
@@ -124,7 +140,25 @@ const envSchema = z
     UPSTREAM_TIMEOUT_MS: int(5000, 100, 120_000),
     CIRCUIT_FAILURES: int(5, 1, 1000),
     CIRCUIT_OPEN_MS: int(10_000, 100, 600_000),
-    USERS_FILE: z.string({ message: 'is required' }).trim().min(1, 'is required'),
+    USERS_FILE: optionalString,
+    OIDC_ISSUER: providerUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_CLIENT_SECRET_FILE: optionalString,
+    OIDC_REDIRECT_URI: providerUrl,
+    OIDC_SCOPES: z
+      .string()
+      .default('openid profile email')
+      .transform((v) => v.split(/\s+/).filter((s) => s !== ''))
+      .refine((scopes) => scopes.includes('openid'), 'must include openid'),
+    OIDC_POST_LOGOUT_REDIRECT_URI: providerUrl,
+    OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(256).default('groups'),
+    OIDC_GROUP_MAP_FILE: optionalString,
+    SESSION_ENCRYPTION_KEY: optionalString.refine(
+      (v) => v === undefined || ENCRYPTION_KEYS.test(v),
+      'must be 32 random bytes in base64 (openssl rand -base64 32), or several, comma-separated',
+    ),
+    SESSION_ENCRYPTION_KEY_FILE: optionalString,
     ...redisEnv,
     INSTANCES: int(1, 1, 10_000),
     COOKIE_SECURE: bool(true),
@@ -158,7 +192,12 @@ const envSchema = z
     AUDIT_MIN_REPLICAS: int(0, 0, 100),
     AUDIT_REPLICA_TIMEOUT_MS: int(200, 1, 10_000),
     METRICS_TOKEN: optionalString,
+    DOCS_ENABLED: bool(false),
+    UI_ENABLED: bool(false),
     SHUTDOWN_GRACE_MS: int(20_000, 0, 600_000),
+    // 0 turns a bound off.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: int(500, 0, 60_000),
+    OVERLOAD_MAX_IN_FLIGHT: int(0, 0, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -204,7 +243,10 @@ export interface Config {
     circuitFailures: number;
     circuitOpenMs: number;
   };
-  usersFile: string;
+  /** USERS_FILE: password login is on when set. */
+  usersFile: string | undefined;
+  /** Single sign-on, on when OIDC_ISSUER is set. */
+  oidc: OidcConfig | undefined;
   redis: {
     url: string | undefined;
     clusterNodes: string[];
@@ -230,8 +272,28 @@ export interface Config {
     replicaTimeoutMs: number;
   };
   metricsToken: string | undefined;
+  /** DOCS_ENABLED: Swagger UI at /docs (the document at /openapi.json is always served). */
+  docsEnabled: boolean;
+  /** UI_ENABLED: the example app at /. */
+  uiEnabled: boolean;
   shutdownGraceMs: number;
+  /** Bounds past which new requests are shed with 503; undefined = no such bound. */
+  overload: { maxEventLoopDelayMs: number | undefined; maxInFlight: number | undefined };
   logLevel: Env['LOG_LEVEL'];
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  clientSecretFile: string | undefined;
+  redirectUri: string;
+  scopes: string[];
+  postLogoutRedirectUri: string | undefined;
+  groupsClaim: string;
+  groupMapFile: string;
+  encryptionKey: string | undefined;
+  encryptionKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -251,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((env['UPSTREAM_API_KEY'] ?? '').trim() === '' && (env['UPSTREAM_API_KEY_FILE'] ?? '').trim() === '') {
     problems.push('UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)');
   }
+  problems.push(...loginProblems(env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -266,6 +329,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       circuitOpenMs: e.CIRCUIT_OPEN_MS,
     },
     usersFile: e.USERS_FILE,
+    oidc: oidcConfig(e),
     redis: redisConfig(e),
     instances: e.INSTANCES,
     cookie: { secure: e.COOKIE_SECURE, sameSite: e.COOKIE_SAMESITE },
@@ -290,8 +354,58 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       replicaTimeoutMs: e.AUDIT_REPLICA_TIMEOUT_MS,
     },
     metricsToken: e.METRICS_TOKEN,
+    docsEnabled: e.DOCS_ENABLED,
+    uiEnabled: e.UI_ENABLED,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    overload: {
+      maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS || undefined,
+      maxInFlight: e.OVERLOAD_MAX_IN_FLIGHT || undefined,
+    },
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** At least one way to log in, and all that single sign-on needs when it is on. */
+function loginProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!set('OIDC_ISSUER')) {
+    return set('USERS_FILE')
+      ? []
+      : ['USERS_FILE: is required unless OIDC_ISSUER is set (at least one way to log in)'];
+  }
+  const problems: string[] = [];
+  const needs = (name: string, alternative?: string) => {
+    if (set(name) || (alternative !== undefined && set(alternative))) return;
+    problems.push(
+      `${name}: is required when OIDC_ISSUER is set${alternative === undefined ? '' : ` (or ${alternative})`}`,
+    );
+  };
+  needs('OIDC_CLIENT_ID');
+  needs('OIDC_CLIENT_SECRET', 'OIDC_CLIENT_SECRET_FILE');
+  needs('OIDC_REDIRECT_URI');
+  needs('OIDC_GROUP_MAP_FILE');
+  needs('SESSION_ENCRYPTION_KEY', 'SESSION_ENCRYPTION_KEY_FILE');
+  return problems;
+}
+
+function oidcConfig(e: Env): OidcConfig | undefined {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_REDIRECT_URI: redirectUri } = e;
+  const groupMapFile = e.OIDC_GROUP_MAP_FILE;
+  // The schema has required these when the issuer is set.
+  if (issuer === undefined || clientId === undefined || redirectUri === undefined) return undefined;
+  if (groupMapFile === undefined) return undefined;
+  return {
+    issuer,
+    clientId,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    clientSecretFile: e.OIDC_CLIENT_SECRET_FILE,
+    redirectUri,
+    scopes: e.OIDC_SCOPES,
+    postLogoutRedirectUri: e.OIDC_POST_LOGOUT_REDIRECT_URI,
+    groupsClaim: e.OIDC_GROUPS_CLAIM,
+    groupMapFile,
+    encryptionKey: e.SESSION_ENCRYPTION_KEY,
+    encryptionKeyFile: e.SESSION_ENCRYPTION_KEY_FILE,
   };
 }
 
@@ -330,4 +444,33 @@ export function readApiKey(config: Pick<Config, 'upstream'>): string {
   if (apiKey === undefined)
     throw new ConfigError(['UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)']);
   return apiKey;
+}
+
+/** A value that may come from a file instead; the file wins, so SIGHUP can rotate it. */
+function secretOf(value: string | undefined, file: string | undefined, name: string): string {
+  if (file !== undefined) {
+    const read = readFileSync(file, 'utf8').trim();
+    if (read === '') throw new ConfigError([`${name}_FILE: ${file} is empty`]);
+    return read;
+  }
+  if (value === undefined) throw new ConfigError([`${name}: is required (or ${name}_FILE)`]);
+  return value;
+}
+
+export function readOidcClientSecret(oidc: OidcConfig): string {
+  return secretOf(oidc.clientSecret, oidc.clientSecretFile, 'OIDC_CLIENT_SECRET');
+}
+
+/**
+ * The keys that encrypt provider tokens at rest: the first encrypts, every one decrypts (rotation:
+ * put the new key first, keep the old one behind it until the sessions it encrypted have ended).
+ */
+export function readEncryptionKeys(oidc: OidcConfig): Buffer[] {
+  const text = secretOf(oidc.encryptionKey, oidc.encryptionKeyFile, 'SESSION_ENCRYPTION_KEY');
+  if (!ENCRYPTION_KEYS.test(text)) {
+    throw new ConfigError([
+      'SESSION_ENCRYPTION_KEY: must be 32 random bytes in base64 (openssl rand -base64 32), or several, comma-separated',
+    ]);
+  }
+  return text.split(',').map((k) => Buffer.from(k.trim(), 'base64'));
 }

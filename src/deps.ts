@@ -4,10 +4,12 @@ import { createLoginThrottle } from './auth/login-throttle.js';
 import { createPasswordHasher } from './auth/password.js';
 import { createSessionService } from './auth/sessions.js';
 import type { LoginThrottle, PasswordHasher, SessionService, UserDirectory } from './auth/identity.js';
-import { loadUserDirectory } from './auth/user-directory.js';
+import { createSso, type Sso } from './auth/sso.js';
+import { emptyUserDirectory, loadUserDirectory } from './auth/user-directory.js';
 import { createBackgroundTasks, type BackgroundTasks } from './platform/background-tasks.js';
 import { createScanPages } from './cache/scan-pages.js';
 import { readApiKey, usesEmbeddedStore, type Config } from './config.js';
+import { watchEventLoopDelay, type EventLoopDelay } from './platform/event-loop-delay.js';
 import { createLogThrottle } from './platform/log-throttle.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -35,15 +37,19 @@ export interface Deps {
   users: UserDirectory;
   passwords: PasswordHasher;
   sessions: SessionService;
+  /** Single sign-on, when OIDC_ISSUER is set. */
+  sso: Sso | undefined;
   loginThrottle: LoginThrottle;
   upstream: UpstreamClient;
   userLimiter: UserLimiter;
   /** The scans list use case: access → per-user limit → cache → shared budget → vendor. */
   listScans: ListScans;
   audit: AuditTrail;
+  /** How late the event loop runs: overload shedding reads it. */
+  eventLoop: EventLoopDelay;
   /** Set on SIGTERM: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
-  /** Re-reads the users file and the API key file (SIGHUP). */
+  /** Re-reads the users file, the group map and the key files (SIGHUP). */
   reload(): void;
   close(): Promise<void>;
 }
@@ -61,7 +67,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const store = overrides.store ?? createStore(config, logger, metrics);
   const keys = createKeys(config.redis.keyPrefix);
   const tracker = createBackgroundTasks(logger);
-  const users = loadUserDirectory(config.usersFile);
+  const users = config.usersFile === undefined ? emptyUserDirectory() : loadUserDirectory(config.usersFile);
   const passwords = createPasswordHasher({ maxConcurrent: config.login.maxConcurrentHashes, users });
   const sessions = createSessionService({ store, keys, clock, tracker, ...config.session });
   sessions.onMemorySwitch((on) => {
@@ -69,6 +75,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     if (on) logger.info('subscribed to session ends: sessions answered from memory');
     else logger.warn('session-end subscription lost: every session read goes to the store until it is back');
   });
+  const sso =
+    config.oidc === undefined ? undefined : createSso(config.oidc, { store, keys, sessions, logger });
   const loginThrottle = createLoginThrottle({
     store,
     keys,
@@ -111,6 +119,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   });
   const audit = createAuditTrail({ store, keys, ...config.audit, logger, metrics, tracker, clock });
   const lifecycle = { draining: false };
+  const eventLoop = watchEventLoopDelay();
 
   return {
     config,
@@ -123,16 +132,21 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     users,
     passwords,
     sessions,
+    sso,
     loginThrottle,
     upstream,
     userLimiter,
     listScans,
     audit,
     lifecycle,
+    eventLoop,
     reload() {
-      const result = users.reload();
-      if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
-      else logger.error({ problems: result.problems }, 'users file rejected; keeping the previous users');
+      if (config.usersFile !== undefined) {
+        const result = users.reload();
+        if (result.ok) logger.info({ users: result.count }, 'users file reloaded');
+        else logger.error({ problems: result.problems }, 'users file rejected; keeping the previous users');
+      }
+      sso?.reload();
       if (config.upstream.apiKeyFile !== undefined) {
         try {
           upstream.setApiKey(readApiKey(config));
@@ -143,9 +157,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       }
     },
     async close() {
+      eventLoop.stop();
       await tracker.drain(config.shutdownGraceMs);
       await audit.close();
       await upstream.close();
+      sso?.close();
       await sessions.close();
       await store.close();
     },

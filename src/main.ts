@@ -25,13 +25,6 @@ async function main(): Promise<void> {
     .flush()
     .catch((error: unknown) => logger.warn({ err: error }, 'audit spool not delivered yet'));
   const server = await startServer(createApp(deps), { port: config.port, host: config.host });
-  logger.info(
-    { url: server.url, store: deps.store.kind, instances: config.instances },
-    'signals-bff listening',
-  );
-  // The log is buffered; whoever waits for this line should not wait for the next flush.
-  logger.flush();
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -48,6 +41,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => deps.reload());
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  // Announced once the signals are handled: whoever waits for this line may send one at once.
+  logger.info(
+    { url: server.url, store: deps.store.kind, instances: config.instances },
+    'signals-bff listening',
+  );
+  // The log is buffered; whoever waits for this line should not wait for the next flush.
+  logger.flush();
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readApiKey } from '../src/config.js';
+import { ConfigError, loadConfig, readApiKey, readEncryptionKeys } from '../src/config.js';
 
 const required = {
   UPSTREAM_BASE_URL: 'http://127.0.0.1:4010',
@@ -148,5 +148,66 @@ describe('configuration', () => {
     expect(() => readApiKey(loadConfig({ ...base, UPSTREAM_API_KEY_FILE: join(dir, 'empty') }))).toThrow(
       ConfigError,
     );
+  });
+
+  describe('logins', () => {
+    const upstream = { UPSTREAM_BASE_URL: 'http://127.0.0.1:4010', UPSTREAM_API_KEY: 'k' };
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const sso = {
+      OIDC_ISSUER: 'https://login.example.com/realms/acme',
+      OIDC_CLIENT_ID: 'bff',
+      OIDC_CLIENT_SECRET: 's',
+      OIDC_REDIRECT_URI: 'https://bff.example.com/auth/oidc/callback',
+      OIDC_GROUP_MAP_FILE: 'groups.json',
+      SESSION_ENCRYPTION_KEY: key,
+    };
+
+    it('needs at least one way to log in, reported with every other problem', () => {
+      expect(problemsOf({ ...upstream, PORT: 'x' })).toEqual([
+        'PORT: must be a whole number',
+        'USERS_FILE: is required unless OIDC_ISSUER is set (at least one way to log in)',
+      ]);
+      const only = loadConfig({ ...upstream, ...sso });
+      expect(only.usersFile).toBeUndefined();
+      expect(only.oidc).toMatchObject({
+        clientId: 'bff',
+        scopes: ['openid', 'profile', 'email'],
+        groupsClaim: 'groups',
+      });
+      expect(loadConfig(required).oidc).toBeUndefined();
+    });
+
+    it('names each setting single sign-on needs', () => {
+      expect(problemsOf({ ...upstream, OIDC_ISSUER: sso.OIDC_ISSUER })).toEqual([
+        'OIDC_CLIENT_ID: is required when OIDC_ISSUER is set',
+        'OIDC_CLIENT_SECRET: is required when OIDC_ISSUER is set (or OIDC_CLIENT_SECRET_FILE)',
+        'OIDC_REDIRECT_URI: is required when OIDC_ISSUER is set',
+        'OIDC_GROUP_MAP_FILE: is required when OIDC_ISSUER is set',
+        'SESSION_ENCRYPTION_KEY: is required when OIDC_ISSUER is set (or SESSION_ENCRYPTION_KEY_FILE)',
+      ]);
+    });
+
+    it('refuses plain http to a provider elsewhere, a short key and scopes without openid', () => {
+      const problems = problemsOf({
+        ...upstream,
+        ...sso,
+        OIDC_ISSUER: 'http://login.example.com',
+        SESSION_ENCRYPTION_KEY: 'c2hvcnQ=',
+        OIDC_SCOPES: 'profile email',
+      });
+      expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+        'OIDC_ISSUER',
+        'OIDC_SCOPES',
+        'SESSION_ENCRYPTION_KEY',
+      ]);
+      expect(problemsOf({ ...upstream, ...sso, OIDC_ISSUER: 'http://127.0.0.1:9000' })).toEqual([]);
+    });
+
+    it('reads one key or several for a rotation, the first one first', () => {
+      const other = Buffer.alloc(32, 9).toString('base64');
+      const config = loadConfig({ ...upstream, ...sso, SESSION_ENCRYPTION_KEY: `${other}, ${key}` });
+      const keys = readEncryptionKeys(config.oidc ?? expect.fail('sso is on'));
+      expect(keys.map((k) => k.toString('base64'))).toEqual([other, key]);
+    });
   });
 });

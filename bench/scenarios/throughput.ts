@@ -1,43 +1,66 @@
-import { cpuTimeMs } from '../cpu.js';
-import { runLoad, type LoadOptions } from '../load.js';
-import type { Measurement, ScenarioKey } from '../measurement.js';
-import { sampleRss } from '../rss.js';
-import type { BenchSettings } from '../settings.js';
+import { measureThroughput, type Bench, type Row } from '../measure.js';
+import { HIT_PATH, MISS_PAGES } from '../pages.js';
+import { SIM_API_KEY, type Server } from '../servers.js';
+import { getPage } from '../session.js';
 
-/** Scenarios already run once: the first run of each gets a longer warm-up, while the JIT settles. */
-const warmed = new Set<ScenarioKey>();
-const FIRST_WARMUP_FACTOR = 3;
+/** The processes the closed-loop scenarios load, and the reader's session on the gateway. */
+export interface ThroughputRig {
+  simulator: Server;
+  ceilingA: Server;
+  ceilingC: Server;
+  gateway: Server;
+  cookie: string;
+}
 
-/**
- * The shape of every closed-loop scenario: the same load unmeasured for the warm-up, then measured
- * while the RSS of the process under test is sampled from outside.
- */
-export async function measureThroughput(
-  settings: BenchSettings,
-  scenario: ScenarioKey,
-  pid: number,
-  load: Omit<LoadOptions, 'durationS' | 'connections'> & { connections?: number },
-): Promise<Measurement> {
-  const connections = load.connections ?? settings.connections;
-  // Paths given as a function keep their sequence across warm-up and measurement.
-  const warmupS = warmed.has(scenario) ? settings.warmupS : FIRST_WARMUP_FACTOR * settings.warmupS;
-  warmed.add(scenario);
-  await runLoad({ ...load, connections, durationS: warmupS });
-  const rss = sampleRss(pid);
-  const cpuBefore = await cpuTimeMs(pid);
-  const result = await runLoad({ ...load, connections, durationS: settings.durationS });
-  const cpuAfter = await cpuTimeMs(pid);
-  const answered = result.ok + Object.values(result.notOk).reduce((a, b) => a + b, 0);
-  return {
-    ...(cpuBefore === undefined || cpuAfter === undefined || answered === 0
-      ? {}
-      : { cpuUsPerRequest: ((cpuAfter - cpuBefore) * 1000) / answered }),
-    scenario,
-    rps: result.rps,
-    p50: result.p50,
-    p99: result.p99,
-    rssMb: await rss.stop(),
-    notOk: result.notOk,
-    errors: result.errors,
-  };
+/** A: the Node ceiling — the HIT page from a bare Hono handler. */
+export function ceilingA(bench: Bench, rig: ThroughputRig, round: number): Promise<Row> {
+  const { pid, url } = rig.ceilingA;
+  return measureThroughput(bench, 'A', round, { pid, redis: false }, { url, path: HIT_PATH });
+}
+
+/** B: the upstream alone — the simulator called directly over the MISS scenario's pages. */
+export function ceilingB(bench: Bench, rig: ThroughputRig, round: number): Promise<Row> {
+  const { pid, url } = rig.simulator;
+  return measureThroughput(
+    bench,
+    'B',
+    round,
+    { pid, redis: false },
+    { url, paths: MISS_PAGES, headers: { authorization: `Bearer ${SIM_API_KEY}` } },
+  );
+}
+
+/** C: a naive BFF — a plain proxy to the simulator over the MISS scenario's pages. */
+export function ceilingC(bench: Bench, rig: ThroughputRig, round: number): Promise<Row> {
+  const { pid, url } = rig.ceilingC;
+  return measureThroughput(bench, 'C', round, { pid, redis: false }, { url, paths: MISS_PAGES });
+}
+
+/** HIT: a real session, the page already cached, audit on. */
+export async function gatewayHit(bench: Bench, rig: ThroughputRig, round: number): Promise<Row> {
+  const { pid, url } = rig.gateway;
+  await getPage(url, HIT_PATH, rig.cookie);
+  const row = await measureThroughput(
+    bench,
+    'HIT',
+    round,
+    { pid, redis: true },
+    { url, path: HIT_PATH, headers: { cookie: rig.cookie } },
+  );
+  // The figures are of the path they claim to be.
+  return { ...row, notes: `X-Cache after: ${await getPage(url, HIT_PATH, rig.cookie)}` };
+}
+
+/** MISS: distinct pages with `Cache-Control: no-cache`, so every request goes to the vendor. */
+export async function gatewayMiss(bench: Bench, rig: ThroughputRig, round: number): Promise<Row> {
+  const { pid, url } = rig.gateway;
+  const headers = { cookie: rig.cookie, 'cache-control': 'no-cache' };
+  const row = await measureThroughput(
+    bench,
+    'MISS',
+    round,
+    { pid, redis: true },
+    { url, paths: MISS_PAGES, headers },
+  );
+  return { ...row, notes: `X-Cache: ${await getPage(url, MISS_PAGES[0] ?? HIT_PATH, rig.cookie, headers)}` };
 }

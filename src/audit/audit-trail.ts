@@ -8,7 +8,13 @@ export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 export interface AuditInput {
   event: AuditEventName;
   traceId: string;
+  /** How the user logged in (`password`, `oidc`), on auth events. @default null */
+  method?: string | null;
+  /** Why a session ended (`user`, `everywhere`, `revoked`, `backchannel`), or why an SSO login failed. @default null */
+  reason?: string | null;
   actor: { userId: string | null; username: string | null };
+  /** Whose sessions ended, when not the actor's own (an admin's revocation). @default null */
+  subject?: { userId: string | null; username: string | null } | null;
   accountGroupId: string | null;
   query: { cursor: string | null; status: string | null; limit: string | null } | null;
   outcome: {

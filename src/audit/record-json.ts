@@ -70,6 +70,11 @@ export function auditRecordJson(input: AuditInput, stamp: { id: string; atMs: nu
   const durationMs = Number.isFinite(input.durationMs)
     ? jsonNumber(Math.max(0, Math.round(input.durationMs)))
     : '0';
+  const subject = input.subject ?? null;
+  const subjectJson =
+    subject === null
+      ? 'null'
+      : `{"userId":${optionalText(subject.userId)},"username":${optionalText(subject.username)}}`;
   const queryJson =
     query === null
       ? 'null'
@@ -77,7 +82,9 @@ export function auditRecordJson(input: AuditInput, stamp: { id: string; atMs: nu
   return (
     `{"id":${jsonString(stamp.id)},"at":"${isoTime(stamp.atMs)}","traceId":${text(input.traceId)}` +
     `,"event":${EVENT_JSON.get(input.event) ?? JSON.stringify(input.event)}` +
+    `,"method":${optionalText(input.method)},"reason":${optionalText(input.reason)}` +
     `,"actor":{"userId":${optionalText(actor.userId)},"username":${optionalText(actor.username)}}` +
+    `,"subject":${subjectJson}` +
     `,"accountGroupId":${optionalText(input.accountGroupId)},"query":${queryJson}` +
     `,"outcome":{"status":${jsonNumber(Math.trunc(outcome.status))},"code":${optionalText(outcome.code)}` +
     `,"cache":${optionalText(outcome.cache)},"itemCount":${itemCount}` +

@@ -16,7 +16,11 @@ export const AuditRecordSchema = z.object({
   at: z.iso.datetime({ precision: 3 }),
   traceId: text,
   event: z.enum(AUDIT_EVENTS),
+  // Defaults: records written before these fields existed still read back.
+  method: optionalText.default(null),
+  reason: optionalText.default(null),
   actor: z.object({ userId: optionalText, username: optionalText }),
+  subject: z.object({ userId: optionalText, username: optionalText }).nullable().default(null),
   accountGroupId: optionalText,
   query: z.object({ cursor: optionalText, status: optionalText, limit: optionalText }).nullable(),
   outcome: z.object({
@@ -35,12 +39,19 @@ export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 /** The record for `input`: every string escaped and capped, every number made whole. */
 export function buildAuditRecord(input: AuditInput, stamp: { id: string; atMs: number }): AuditRecord {
   const { actor, query, outcome, client } = input;
+  const subject = input.subject ?? null;
   return {
     id: stamp.id,
     at: new Date(stamp.atMs).toISOString(),
     traceId: cleanText(input.traceId),
     event: input.event,
+    method: cleanOptional(input.method ?? null),
+    reason: cleanOptional(input.reason ?? null),
     actor: { userId: cleanOptional(actor.userId), username: cleanOptional(actor.username) },
+    subject:
+      subject === null
+        ? null
+        : { userId: cleanOptional(subject.userId), username: cleanOptional(subject.username) },
     accountGroupId: cleanOptional(input.accountGroupId),
     query:
       query === null

@@ -57,8 +57,8 @@ export async function* scanLog(
 export function matchesFilter(record: AuditRecord, filter: Omit<AuditFilter, 'cursor' | 'limit'>): boolean {
   if (
     filter.actor !== undefined &&
-    record.actor.username !== filter.actor &&
-    record.actor.userId !== filter.actor
+    !names(record.actor, filter.actor) &&
+    !names(record.subject, filter.actor)
   ) {
     return false;
   }
@@ -68,4 +68,9 @@ export function matchesFilter(record: AuditRecord, filter: Omit<AuditFilter, 'cu
   if (filter.from !== undefined && at < filter.from.getTime()) return false;
   if (filter.to !== undefined && at >= filter.to.getTime()) return false;
   return true;
+}
+
+/** `actor` matches the one who acted and the one whose sessions an admin ended. */
+function names(who: AuditRecord['actor'] | null, actor: string): boolean {
+  return who !== null && (who.username === actor || who.userId === actor);
 }

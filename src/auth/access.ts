@@ -1,7 +1,10 @@
 import type { User } from './identity.js';
 
-/** Roles a user can hold (users file `roles`); each names what it unlocks. */
-export const ROLES = { auditor: 'auditor' } as const;
+/**
+ * Roles a user can hold (users file `roles`, group map `roles`); each names what it unlocks:
+ * `auditor` reads the audit trail, `admin` ends other users' sessions.
+ */
+export const ROLES = { auditor: 'auditor', admin: 'admin' } as const;
 export type Role = (typeof ROLES)[keyof typeof ROLES];
 
 /** The user may not do this; http/ answers 403 FORBIDDEN with the message. */

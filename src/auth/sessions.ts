@@ -1,22 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { BackgroundTasks } from '../platform/background-tasks.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import type { ResolvedSession, SessionRecord, SessionService } from './identity.js';
+import type { ResolvedSession, SessionEntry, SessionRecord, SessionService } from './identity.js';
 import { createSessionMemory } from './session-memory.js';
+import { PASSWORD_DETAILS, parseStored, sessionHandle, sessionIdHash, storedJson } from './session-record.js';
+
+export { sessionIdHash } from './session-record.js';
 
 /** 32 random bytes in base64url: what a session cookie must look like before the store is asked. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The SHA-256 of a session id, hex: its store key and what its end message carries. */
-export const sessionIdHash = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const storedSchema = z.object({
-  userId: z.string(),
-  createdAt: z.number(),
-  csrfToken: z.string(),
-});
+const sidHash = (sid: string) => createHash('sha256').update(sid).digest('hex');
 
 export interface SessionServiceOptions {
   store: Store;
@@ -42,8 +37,12 @@ export interface SessionServiceOptions {
 /**
  * Server-side sessions. The cookie holds 32 random bytes; the store holds, under the SHA-256 of
  * them, two keys sharing one hash tag:
- * - the record `{userId, createdAt, csrfToken}`, written once, living at most the absolute lifetime;
+ * - the record `{userId, createdAt, csrfToken, method, ip, userAgent, oidc?}`, written once,
+ *   living at most the absolute lifetime;
  * - its last-seen time, living at most the idle lifetime.
+ * Each session's id hash is also in its user's set (and, after an SSO login, its provider
+ * session's), for listing and ending them together. The sets are only an index: a member whose
+ * record is gone is dropped when found, and each member expires with the absolute lifetime.
  * Keeping last-seen apart means a request that refreshes it can never bring back a session that a
  * concurrent logout deleted: without the record the session stays dead. Both expiries are
  * decided from the stored times and the clock; the keys' TTLs are only a backstop.
@@ -88,11 +87,44 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     down: () => switchMemory(false),
   });
 
-  const end = async (idHash: string): Promise<void> => {
+  /** Every end of a session comes here, so every instance forgets it. */
+  const end = async (idHash: string, record?: SessionRecord | Omit<SessionRecord, 'lastSeen'>) => {
     memory.forget(idHash);
-    await Promise.all([store.del(recordKey(idHash)), store.del(seenKey(idHash))]);
+    const sid = record?.oidc?.sid ?? null;
+    await Promise.all([
+      store.del(recordKey(idHash)),
+      store.del(seenKey(idHash)),
+      record === undefined ? undefined : store.removeFromSet(keys.userSessions(record.userId), [idHash]),
+      sid === null ? undefined : store.removeFromSet(keys.providerSessions(sidHash(sid)), [idHash]),
+    ]);
     // Only after the delete: an instance that hears this and reads again must find nothing.
     await store.publish(channel, idHash);
+  };
+
+  /** The live sessions in the set at `setKey`, newest first; members found dead leave it. */
+  const liveEntries = async (setKey: string): Promise<SessionEntry[]> => {
+    const now = clock();
+    const idHashes = await store.setMembers(setKey);
+    const found = await Promise.all(
+      idHashes.map(async (idHash) => {
+        const [json, seen] = await Promise.all([store.get(recordKey(idHash)), store.get(seenKey(idHash))]);
+        return { idHash, stored: parseStored(json), seen: Number(seen ?? Number.NaN) };
+      }),
+    );
+    const live: SessionEntry[] = [];
+    const gone: string[] = [];
+    const expired: Promise<void>[] = [];
+    for (const { idHash, stored, seen } of found) {
+      if (stored === undefined || !Number.isFinite(seen)) {
+        gone.push(idHash);
+        continue;
+      }
+      const record: SessionRecord = { ...stored, lastSeen: seen };
+      if (now >= endsAt(record)) expired.push(end(idHash, record));
+      else live.push({ idHash, handle: sessionHandle(idHash), record });
+    }
+    await Promise.all([store.removeFromSet(setKey, gone), ...expired]);
+    return live.sort((a, b) => b.record.createdAt - a.record.createdAt);
   };
 
   const writeSeen = (idHash: string, record: SessionRecord) =>
@@ -116,12 +148,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     const stored = parseStored(storedJson);
     const lastSeen = Number(seen);
     if (stored === undefined || seen === null || !Number.isFinite(lastSeen)) {
-      if (storedJson !== null) await end(idHash);
+      if (storedJson !== null) await end(idHash, stored);
       return null;
     }
     const found = viewOf({ ...stored, lastSeen });
     if (now >= found.expiresAt) {
-      await end(idHash);
+      await end(idHash, stored);
       return null;
     }
     const view = touched(idHash, found, now);
@@ -130,7 +162,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   };
 
   return {
-    async create(userId) {
+    async create(userId, details = PASSWORD_DETAILS) {
       const since = memory.epoch();
       const token = randomBytes(32).toString('base64url');
       const idHash = sessionIdHash(token);
@@ -140,10 +172,17 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         createdAt: now,
         lastSeen: now,
         csrfToken: randomBytes(32).toString('base64url'),
+        ...details,
       };
-      const { lastSeen: _seen, ...stored } = record;
-      await store.set(recordKey(idHash), JSON.stringify(stored), { ttlMs: absoluteMs });
-      await writeSeen(idHash, record);
+      await store.set(recordKey(idHash), storedJson(record), { ttlMs: absoluteMs });
+      const sid = record.oidc?.sid ?? null;
+      await Promise.all([
+        writeSeen(idHash, record),
+        store.addToSet(keys.userSessions(userId), idHash, { ttlMs: absoluteMs }),
+        sid === null
+          ? undefined
+          : store.addToSet(keys.providerSessions(sidHash(sid)), idHash, { ttlMs: absoluteMs }),
+      ]);
       const view = viewOf(record);
       memory.keep(token, idHash, view, now, since);
       return { token, ...view };
@@ -158,9 +197,16 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       return Promise.resolve(remembered.view);
     },
 
-    async destroy(token) {
+    async destroy(token, record) {
       if (!TOKEN.test(token)) return;
-      await end(memory.get(token, clock())?.idHash ?? sessionIdHash(token));
+      const remembered = memory.get(token, clock());
+      await end(remembered?.idHash ?? sessionIdHash(token), record ?? remembered?.view.record);
+    },
+
+    listOf: (userId) => liveEntries(keys.userSessions(userId)),
+    listOfProviderSession: (sid) => liveEntries(keys.providerSessions(sidHash(sid))),
+    async end(entries) {
+      await Promise.all(entries.map((entry) => end(entry.idHash, entry.record)));
     },
 
     get fromMemory() {
@@ -179,14 +225,4 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       memory.switch(false);
     },
   };
-}
-
-function parseStored(json: string | null): Omit<SessionRecord, 'lastSeen'> | undefined {
-  if (json === null) return undefined;
-  try {
-    const parsed = storedSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

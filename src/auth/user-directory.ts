@@ -6,14 +6,21 @@ import { describeZodIssues, problemLines } from '../platform/zod-issues.js';
 import { parseScryptHash } from './scrypt-format.js';
 import type { User, UserDirectory } from './identity.js';
 
-/** Group ids follow the route's `accountGroupId` rule, so a mapped group is always reachable. */
 /** User ids end up inside store keys (and their Redis Cluster hash tags): no braces, no spaces. */
-const USER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
+export const USER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
+/** The ids of single sign-on users start so; none in the users file may. */
+export const OIDC_USER_PREFIX = 'oidc:';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const userSchema = z.strictObject({
-  id: z.string().regex(USER_ID, 'must be 1-128 letters, digits or _ . : @ -'),
+  id: z
+    .string()
+    .regex(USER_ID, 'must be 1-128 letters, digits or _ . : @ -')
+    .refine(
+      (id) => !id.startsWith(OIDC_USER_PREFIX),
+      `must not start with ${OIDC_USER_PREFIX} (single sign-on users)`,
+    ),
   username: z
     .string()
     .min(1, 'must not be empty')
@@ -28,6 +35,16 @@ const userSchema = z.strictObject({
 });
 
 const fileSchema = z.strictObject({ users: z.array(userSchema) });
+
+/** No users file (single sign-on only): nobody logs in with a password. */
+export function emptyUserDirectory(): UsersFileDirectory {
+  return {
+    byId: () => undefined,
+    byUsername: () => undefined,
+    all: () => [],
+    reload: () => ({ ok: true, count: 0 }),
+  };
+}
 
 /** The directory of the users file, with the list the password hasher takes its cost from. */
 export interface UsersFileDirectory extends UserDirectory {

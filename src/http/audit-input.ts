@@ -1,5 +1,11 @@
 import type { Context } from 'hono';
-import type { AuditEventName, AuditInput } from '../audit/audit-trail.js';
+import {
+  AuditUnavailableError,
+  type AuditEventName,
+  type AuditInput,
+  type AuditTrail,
+} from '../audit/audit-trail.js';
+import type { ErrorHandler } from './error-handler.js';
 import type { AppEnv, RequestReport } from './request-context.js';
 
 /** Raw request values are cut long before the record's own cap: enough to see what was sent. */
@@ -38,6 +44,29 @@ export function requestAuditInput<E extends AppEnv>(
     client: { ip: c.get('clientIp'), userAgent: rawValue(c.req.header('user-agent')) },
     durationMs: Math.max(0, now - c.get('startedAt')),
   };
+}
+
+/**
+ * Records what the request answered, for its log line too. When the record can be written nowhere,
+ * the answer becomes 503 (Hono carries the old headers over): no data goes out unaudited.
+ * Resolves false when it replaced the answer.
+ */
+export async function recordAnswer<E extends AppEnv>(
+  c: Context<E>,
+  options: { audit: AuditTrail; onError: ErrorHandler },
+  input: AuditInput,
+): Promise<boolean> {
+  const report: RequestReport = c.get('report');
+  try {
+    report.auditJson = await options.audit.record(input);
+    return true;
+  } catch (error) {
+    c.res = options.onError(
+      error instanceof AuditUnavailableError ? error : new AuditUnavailableError(error),
+      c,
+    );
+    return false;
+  }
 }
 
 export function rawValue(value: string | undefined): string | null {

@@ -82,3 +82,10 @@ function send<E extends AppEnv>(
 export function addHeaders<E extends AppEnv>(c: Context<E>, headers: Record<string, string>): void {
   Object.assign(c.get('headers'), headers);
 }
+
+/** A 302 to `location`, with every header of the request (security headers, cookies) and no body. */
+export function redirect<E extends AppEnv>(c: Context<E>, location: string): Response {
+  const headers: Record<string, string> = c.get('headers');
+  headers['Location'] = location;
+  return new Response(null, { status: 302, headers });
+}

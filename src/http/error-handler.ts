@@ -33,7 +33,11 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
     try {
       const apiError = toApiError(error);
       c.get('report').errorCode = apiError.code;
-      if (apiError.code === 'INTERNAL_ERROR' || apiError.code === 'SERVICE_UNAVAILABLE') {
+      // A 503 with a cause is a failure to look into; one without (shedding, readiness) is a state.
+      if (
+        apiError.code === 'INTERNAL_ERROR' ||
+        (apiError.code === 'SERVICE_UNAVAILABLE' && apiError.cause !== undefined)
+      ) {
         // The stack goes to the log only, under the request's trace id.
         logger.error({ traceId: c.get('traceId'), err: apiError.cause ?? apiError }, apiError.message);
       }

@@ -20,15 +20,22 @@ export type ErrorCode =
   | 'UPSTREAM_INVALID_RESPONSE'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'SSO_STATE_INVALID'
+  | 'SSO_FAILED'
+  | 'SSO_UNAVAILABLE'
+  | 'INVALID_LOGOUT_TOKEN';
 
 /** Exhaustive on purpose: adding a code without a status fails to compile. */
 export function statusOf(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
     case 'VALIDATION_ERROR':
+    case 'SSO_STATE_INVALID':
+    case 'INVALID_LOGOUT_TOKEN':
       return 400;
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
+    case 'SSO_FAILED':
       return 401;
     case 'FORBIDDEN':
     case 'CSRF_FAILED':
@@ -53,6 +60,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 502;
     case 'UPSTREAM_UNAVAILABLE':
     case 'SERVICE_UNAVAILABLE':
+    case 'SSO_UNAVAILABLE':
       return 503;
     case 'UPSTREAM_TIMEOUT':
       return 504;

@@ -1,4 +1,4 @@
-import type { ResolvedSession, User } from '../auth/identity.js';
+import type { Principal, ResolvedSession } from '../auth/identity.js';
 import type { CacheStatus } from '../cache/page-request.js';
 import type { ErrorCode } from './errors.js';
 
@@ -36,7 +36,7 @@ export interface AppEnv {
 /** What a route behind requireSession may read besides: the user and the session of the cookie. */
 export interface SessionEnv extends AppEnv {
   Variables: AppEnv['Variables'] & {
-    user: User;
+    user: Principal;
     session: ResolvedSession & { token: string };
   };
 }

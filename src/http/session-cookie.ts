@@ -17,6 +17,8 @@ export interface SessionCookieOptions {
 
 /** The session cookie: `__Host-sbff_session` when Secure, else `sbff_session`; HttpOnly always. */
 export interface SessionCookie {
+  /** As the browser sees it, prefix included. */
+  readonly name: string;
   /** The token the request carries, if any (not yet checked against the store). */
   read(c: Context): string | undefined;
   /** Goes out with whatever the request answers. */
@@ -37,6 +39,7 @@ export function createSessionCookie(options: SessionCookieOptions): SessionCooki
     return options.secure ? { ...base, prefix: 'host' } : base;
   };
   return {
+    name: options.secure ? `__Host-${NAME}` : NAME,
     read: (c) => getCookie(c, NAME, prefix),
     set: (c, token) =>
       addHeaders(c, { 'Set-Cookie': generateCookie(NAME, token, attributes(options.maxAgeS)) }),

@@ -58,6 +58,12 @@ export function createMetrics() {
       help: 'Pauses of the shared upstream budget after a vendor 429',
       registers: [registry],
     }),
+    requestsShed: new Counter({
+      name: 'sbff_requests_shed_total',
+      help: 'Requests refused with 503 before any work because the process was overloaded',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     circuitState: new Gauge({
       name: 'sbff_circuit_state',
       help: 'Upstream circuit breaker: 0 closed, 1 half-open, 2 open',

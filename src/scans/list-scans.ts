@@ -1,12 +1,12 @@
 import { requireGroupAccess } from '../auth/access.js';
-import type { User } from '../auth/identity.js';
+import type { Principal } from '../auth/identity.js';
 import type { CacheStatus, PageLoad, PageLoader, ScanPages } from '../cache/page-request.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { UpstreamBudget, UserLimiter, UserLimitResult } from '../ratelimit/limit-results.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/vendor-call.js';
 
 export interface ListScansRequest {
-  user: User;
+  user: Principal;
   query: ScanQuery;
   /** `Cache-Control: no-cache`: skip the cached copy (still rate-limited and coalesced). */
   bypass: boolean;
@@ -45,13 +45,13 @@ export interface ListScansOptions {
   maxWaitMs: number;
 }
 
+export type ListScans = (request: ListScansRequest) => Promise<ListScansResult>;
+
 /**
  * The scans list, top to bottom: the group is checked (AccessDeniedError: nothing else runs), the
  * user's own limit is taken, then the page comes from the cache or, on a miss, through the shared
  * vendor budget from the vendor.
  */
-export type ListScans = (request: ListScansRequest) => Promise<ListScansResult>;
-
 export function createListScans(options: ListScansOptions): ListScans {
   const { pages, userLimiter, metrics } = options;
   const loaderFor = createVendorLoader(options);
@@ -119,7 +119,13 @@ export function createVendorLoader(options: Pick<ListScansOptions, 'budget' | 'u
             );
           }
         }
-        const result = await upstream.listScans(query, { traceId });
+        // Everyone waiting for this page may have left while it queued: then the call is not made.
+        if (signal?.aborted === true) return { kind: 'unanswered', reason: 'client_left' };
+        const result = await upstream.listScans(query, {
+          traceId,
+          // The client's one retry of a transient failure is a vendor call: it takes a slot too.
+          beforeRetry: async (callSignal) => (await budget.acquire({ signal: callSignal })).ok,
+        });
         if (result.ok) return { kind: 'page', page: result.page, upstreamMs: result.durationMs };
         if (result.failure.kind === 'rate_limited') {
           await budget.pause(result.failure.retryAfterS);

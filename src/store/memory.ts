@@ -16,6 +16,8 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const logs = new Map<string, { seq: number; entries: { position: string; json: string }[] }>();
   const marks = createLogMarks(now);
   const channels = new Map<string, Set<SubscriptionHandlers>>();
+  /** Sets by key: member → expiry time. */
+  const sets = new Map<string, Map<string, number>>();
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -30,6 +32,10 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const sweep = setInterval(() => {
     const t = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+    for (const [key, set] of sets) {
+      for (const [member, until] of set) if (until <= t) set.delete(member);
+      if (set.size === 0) sets.delete(key);
+    }
     marks.sweep(t);
   }, 30_000);
   sweep.unref();
@@ -56,6 +62,27 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     },
     del(key) {
       entries.delete(key);
+      sets.delete(key);
+      return Promise.resolve();
+    },
+    take(key) {
+      const value = live(key)?.value ?? null;
+      entries.delete(key);
+      return Promise.resolve(value);
+    },
+    addToSet(key, member, { ttlMs }) {
+      const set = sets.get(key) ?? new Map<string, number>();
+      sets.set(key, set);
+      set.set(member, now() + ttlMs);
+      return Promise.resolve();
+    },
+    setMembers(key) {
+      const t = now();
+      return Promise.resolve([...(sets.get(key) ?? [])].filter(([, until]) => until > t).map(([m]) => m));
+    },
+    removeFromSet(key, members) {
+      const set = sets.get(key);
+      for (const member of members) set?.delete(member);
       return Promise.resolve();
     },
     delIfEquals(key, expected) {

@@ -156,3 +156,19 @@ while i <= #ARGV do
 end
 redis.call('PEXPIRE', mark, ARGV[2])
 return {appended, skipped, uncertain}`;
+
+/**
+ * KEYS[1] a sorted set whose scores are expiry times; ARGV member, ttl ms. Expired members go,
+ * the member is (re)added, and the key lives as long as its last member.
+ */
+export const ADD_TO_SET = `${NOW_MS}
+now = math.floor(now)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(last[2]) - now) + 1000)
+return 1`;
+
+/** KEYS[1] a set of ADD_TO_SET → its members that have not expired. */
+export const SET_MEMBERS = `${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. math.floor(now), '+inf')`;

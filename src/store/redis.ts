@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import {
+  ADD_TO_SET,
   APPEND_LOG,
   DEL_IF_EQUALS,
   INCR_WINDOW,
@@ -7,6 +8,7 @@ import {
   REDELIVER_LOG,
   RESERVE_SLOT,
   SET_AND_RELEASE,
+  SET_MEMBERS,
   TAKE_TOKENS,
 } from './redis-scripts.js';
 import { createRedisLogWrites, type LogScripts } from './redis-log.js';
@@ -57,6 +59,8 @@ interface ScriptCommands {
     token: string,
   ): Promise<number>;
   sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
+  sbffAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
+  sbffSetMembers(key: string): Promise<string[]>;
   sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
   sbffTakeTokens(
@@ -141,6 +145,8 @@ function connectWithScripts(client: Client, onError: RedisStoreOptions['onError'
   client.defineCommand('sbffDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
   client.defineCommand('sbffSetAndRelease', { numberOfKeys: 2, lua: SET_AND_RELEASE });
   client.defineCommand('sbffIncrWindow', { numberOfKeys: 1, lua: INCR_WINDOW });
+  client.defineCommand('sbffAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
+  client.defineCommand('sbffSetMembers', { numberOfKeys: 1, lua: SET_MEMBERS });
   client.defineCommand('sbffReserveSlot', { numberOfKeys: 1, lua: RESERVE_SLOT });
   client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
   client.defineCommand('sbffTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
@@ -210,6 +216,16 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     del: (key) =>
       run(async () => {
         await client.del(key);
+      }),
+    take: (key) => run(() => client.getdel(key)),
+    addToSet: (key, member, { ttlMs }) =>
+      run(async () => {
+        await client.sbffAddToSet(key, member, Math.max(1, Math.ceil(ttlMs)));
+      }),
+    setMembers: (key) => run(() => client.sbffSetMembers(key)),
+    removeFromSet: (key, members) =>
+      run(async () => {
+        if (members.length > 0) await client.zrem(key, ...members);
       }),
     delIfEquals: (key, expected) => run(async () => (await client.sbffDelIfEquals(key, expected)) === 1),
     setAndRelease: (key, value, { ttlMs }, lock) =>

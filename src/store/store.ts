@@ -13,6 +13,11 @@ export interface Store {
   /** Returns false when `onlyIfAbsent` is set and the key exists. */
   set(key: string, value: string, options: { ttlMs: number; onlyIfAbsent?: boolean }): Promise<boolean>;
   del(key: string): Promise<void>;
+  /**
+   * Reads the key and deletes it in one step: of concurrent callers only one gets the value (a
+   * single-use login transaction).
+   */
+  take(key: string): Promise<string | null>;
   /** Deletes the key only while it still holds `expected` (a lock released only by its holder). */
   delIfEquals(key: string, expected: string): Promise<boolean>;
   /**
@@ -61,6 +66,14 @@ export interface Store {
   ): Promise<LogRedeliveryResult>;
   /** Newest first, strictly older than `before` (a position from an earlier read) when given. */
   readLog(key: string, options: { before?: string; count: number }): Promise<LogEntry[]>;
+  /**
+   * Adds `member` to the set at `key` for `ttlMs` on the store's clock: each member expires on its
+   * own (a user's sessions), and the set lives as long as its longest-lived member.
+   */
+  addToSet(key: string, member: string, options: { ttlMs: number }): Promise<void>;
+  /** The members of the set at `key` that have not expired, in no particular order. */
+  setMembers(key: string): Promise<string[]>;
+  removeFromSet(key: string, members: readonly string[]): Promise<void>;
   /** Sends `message` to every current subscriber of `channel`, on every instance. */
   publish(channel: string, message: string): Promise<void>;
   /**

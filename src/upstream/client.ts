@@ -161,6 +161,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     deadline: AbortSignal,
     started: number,
     traceId: string,
+    beforeRetry: ((signal: AbortSignal) => Promise<boolean>) | undefined,
   ): Promise<{ result: Resolved; attempts: number }> {
     const first = await attempt(request, deadline);
     if (first.type !== 'failure' || !first.transient) return { result: first, attempts: 1 };
@@ -176,11 +177,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       () => true,
       () => false,
     );
-    return { result: slept ? await attempt(request, deadline) : endedBySignal(deadline), attempts: 2 };
+    if (!slept) return { result: endedBySignal(deadline), attempts: 1 };
+    if (beforeRetry !== undefined && !(await beforeRetry(request.signal)))
+      return { result: first, attempts: 1 };
+    return { result: await attempt(request, deadline), attempts: 2 };
   }
 
   return {
-    async listScans(query, { traceId, signal }): Promise<UpstreamResult> {
+    async listScans(query, { traceId, signal, beforeRetry }): Promise<UpstreamResult> {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       // Captured now: a rotation during this call does not change the key it sends (retry included).
@@ -215,7 +219,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         outcome =
           signal?.aborted === true
             ? { result: { type: 'abandoned' }, attempts: 0 }
-            : await exchange(request, deadline, started, traceId);
+            : await exchange(request, deadline, started, traceId, beforeRetry);
       } catch (error) {
         // A bug, not a vendor answer: still settle the breaker (a probe must not stay taken) and answer.
         const message =

@@ -31,7 +31,16 @@ export type UpstreamResult =
 export interface UpstreamClient {
   listScans(
     query: ScanQuery,
-    options: { traceId: string; signal?: AbortSignal | undefined },
+    options: {
+      traceId: string;
+      signal?: AbortSignal | undefined;
+      /**
+       * Asked before the one retry of a transient failure, with the call's own signal (deadline
+       * and caller): the retry is a vendor call too, so it needs the caller's say (a budget slot).
+       * False skips it.
+       */
+      beforeRetry?: ((signal: AbortSignal) => Promise<boolean>) | undefined;
+    },
   ): Promise<UpstreamResult>;
   /** Key rotation: calls that start after this use the new key; calls in flight keep theirs. */
   setApiKey(key: string): void;

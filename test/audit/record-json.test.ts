@@ -56,10 +56,14 @@ function hostileInput(random: () => number): AuditInput {
   const maybe = () => (random() < 0.2 ? null : hostileText(random));
   const numbers = [0, -0, 1, 200, 503, 1.5, -3.7, 1e21, 2 ** 53 + 2, Number.NaN, Infinity, -Infinity];
   const number = () => numbers[Math.floor(random() * numbers.length)] ?? 0;
+  const absent = () => random() < 0.3;
   return {
     event: AUDIT_EVENTS[Math.floor(random() * AUDIT_EVENTS.length)] ?? 'scans.list',
     traceId: hostileText(random),
+    ...(absent() ? {} : { method: maybe() }),
+    ...(absent() ? {} : { reason: maybe() }),
     actor: { userId: maybe(), username: maybe() },
+    ...(absent() ? {} : { subject: random() < 0.3 ? null : { userId: maybe(), username: maybe() } }),
     accountGroupId: maybe(),
     query: random() < 0.3 ? null : { cursor: maybe(), status: maybe(), limit: maybe() },
     outcome: {

@@ -89,6 +89,37 @@ describe.each(['redis', 'memory'] as const)('sessions from memory on the %s stor
     expect(await sessions.resolve(s.token)).toBeNull();
   });
 
+  it("lists a user's live sessions newest first, ends them on every instance, and drops dead ones from the index", async () => {
+    const a = await instance();
+    const b = await instance();
+    const details = { method: 'password' as const, ip: '10.0.0.1', userAgent: 'ua' };
+    const first = await a.create('u_list', details);
+    now += 1000;
+    const second = await b.create('u_list', details);
+    const gone = await a.create('u_list', details);
+    const other = await a.create('u_other', details);
+    await deleteBehindTheirBack(gone.token);
+    const listed = await b.listOf('u_list');
+    expect(listed.map((e) => e.idHash)).toEqual([second, first].map((s) => sessionIdHash(s.token)));
+    expect(listed[0]?.record).toMatchObject({
+      userId: 'u_list',
+      ip: '10.0.0.1',
+      userAgent: 'ua',
+      method: 'password',
+    });
+    expect(listed[0]?.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(listed[0]?.handle).not.toBe(listed[1]?.handle);
+
+    expect(await a.resolve(first.token)).not.toBeNull();
+    const heard = heardEnd(a, first.token);
+    await b.end(listed);
+    await heard;
+    expect(await a.resolve(first.token)).toBeNull();
+    expect(await a.resolve(second.token)).toBeNull();
+    expect(await a.listOf('u_list')).toEqual([]);
+    expect(await a.resolve(other.token)).not.toBeNull();
+  });
+
   it('is never answered from memory past its own end', async () => {
     const sessions = await instance({ idleS: 10, absoluteS: 10 });
     const s = await sessions.create('u_short');

@@ -5,7 +5,7 @@ import { DEFAULT_USERS, writeUsersFile, writeUsersJson, type TestUser } from './
 
 /** A route behind a session, as the shared checks need to call it. */
 export interface ProtectedRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   /** What a valid request gets (the positive control). @default 200 */
   okStatus?: number;

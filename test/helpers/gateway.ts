@@ -29,6 +29,8 @@ export interface GatewayOptions extends GatewayParts {
   store?: StoreTarget | Store;
   /** The clock of sessions, cache freshness and the embedded store: tests move it instead of sleeping. */
   clock?: () => number;
+  /** The port to listen on, when the test must know it before (a redirect URI). @default a free one */
+  port?: number;
   /** Shorter server time limits than production's 10 s / 30 s, to test how they hold. */
   serverLimits?: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'>;
 }
@@ -102,7 +104,11 @@ async function startInstance(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await deps.store.ready(5000);
-  const server = await startServer(createApp(deps), { port: 0, host: '127.0.0.1', ...options.serverLimits });
+  const server = await startServer(createApp(deps), {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    ...options.serverLimits,
+  });
   const url = server.url;
 
   const gateway: TestGateway = {
@@ -120,8 +126,9 @@ async function startInstance(
       if (given === 'memory' || isStore(given)) {
         throw new Error('siblings share a store through Redis: start them on a Redis target');
       }
+      const { port: _own, ...rest } = options;
       return startInstance(
-        { ...options, prefix, env: { ...options.env, ...sibling.env } },
+        { ...rest, prefix, env: { ...options.env, ...sibling.env } },
         { sim, ownsSim: false, usersFile, ownsKeys: false },
       );
     },

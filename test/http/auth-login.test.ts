@@ -33,7 +33,7 @@ describe('POST /auth/login', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Envelope;
     expect(body).toMatchObject({ success: true, error: null });
-    expect(Object.keys(body.data ?? {}).sort()).toEqual(['csrfToken', 'expiresAt', 'user']);
+    expect(Object.keys(body.data ?? {}).sort()).toEqual(['csrfToken', 'expiresAt', 'method', 'user']);
     expect(body.data?.['user']).toEqual({
       id: 'u_alice',
       username: 'alice',

@@ -48,7 +48,7 @@ describe('GET /auth/session and POST /auth/logout', () => {
     const { cookie, csrfToken } = await gw.login('bob', 'bob-password-1');
     const res = await logout(cookie, { 'x-csrf-token': csrfToken });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { data: unknown }).data).toEqual({ loggedOut: true });
+    expect(((await res.json()) as { data: unknown }).data).toEqual({ loggedOut: true, endSessionUrl: null });
     const cleared = res.headers.getSetCookie()[0] ?? '';
     expect(cleared).toMatch(/^sbff_session=; /);
     expect(cleared).toContain('Max-Age=0');

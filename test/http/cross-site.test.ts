@@ -84,7 +84,7 @@ describe('cross-site requests are refused before any work; listed origins get CO
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(APP);
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
-    expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE');
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toBe('content-type,x-csrf-token');
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadGroupMap } from '../../src/auth/group-map.js';
 import { loadUserDirectory } from '../../src/auth/user-directory.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 
@@ -40,6 +41,18 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.['UPSTREAM_BASE_URL']).toBe('http://simulator:4010');
       expect(sim).toContain(`--key ${service.environment?.['UPSTREAM_API_KEY'] ?? ''}`);
     }
+  });
+
+  it('documents single sign-on with variables the gateway knows, and an example group map that loads', () => {
+    const text = readFileSync('docker-compose.yml', 'utf8');
+    const documented = [...text.matchAll(/^\s+# ((?:OIDC|SESSION)_[A-Z_]+): /gm)].map((m) => m[1] ?? '');
+    expect(documented).toContain('OIDC_ISSUER');
+    expect(documented.length).toBeGreaterThanOrEqual(8);
+    for (const name of documented) expect(CONFIG_VARIABLES, name).toContain(name);
+    expect(loadGroupMap('deploy/groups.example.json').map(['signals-readers']).accountGroups).toEqual([
+      'grp_demo_a',
+      'grp_demo_b',
+    ]);
   });
 
   it('ships an example users file that loads', () => {

@@ -66,6 +66,23 @@ describe('the shared upstream budget', () => {
     expect(maxCallsInAnySecond(sim)).toBeLessThanOrEqual(15);
   });
 
+  it("the client's retry of a transient vendor failure takes a budget slot: none free, no second call", async () => {
+    const tight = await h.instance({ upstreamRps: 0.5, upstreamBurst: 1, maxWaitMs: 100 });
+    sim.setFaults({ mode: 'error', status: 503, times: 1 });
+    expect(await tight.get(page(1))).toMatchObject({
+      ok: false,
+      failure: { kind: 'server_error', status: 503 },
+    });
+    expect(sim.callCount()).toBe(1);
+  });
+
+  it('with a slot free, the retry goes out and answers', async () => {
+    const roomy = await h.instance();
+    sim.setFaults({ mode: 'error', status: 503, times: 1 });
+    expect((await roomy.get(page(1))).ok).toBe(true);
+    expect(sim.callCount()).toBe(2);
+  });
+
   it('a request that would wait past RATE_MAX_WAIT_MS is refused with Retry-After and makes no call', async () => {
     const gw = await h.instance({ upstreamRps: 0.5, upstreamBurst: 1, maxWaitMs: 100 });
     expect((await gw.get(page(1))).ok).toBe(true);

@@ -44,6 +44,29 @@ export function storeContract(name: string, make: () => Store) {
       await expect.poll(() => store.get(key('short')), { timeout: 2000, interval: 20 }).toBeNull();
     });
 
+    it('take hands the value to one caller only, then the key is gone', async () => {
+      await store.set(key('once'), 'tx', { ttlMs: 10_000 });
+      const takers = await Promise.all([store.take(key('once')), store.take(key('once'))]);
+      expect(takers.sort()).toEqual(['tx', null].sort());
+      expect(await store.get(key('once'))).toBeNull();
+      expect(await store.take(key('never'))).toBeNull();
+    });
+
+    it('a set keeps each member for its own ttl; members can be removed; del drops the set', async () => {
+      await store.addToSet(key('set'), 'long', { ttlMs: 60_000 });
+      await store.addToSet(key('set'), 'short', { ttlMs: 30 });
+      await store.addToSet(key('set'), 'gone', { ttlMs: 60_000 });
+      await store.removeFromSet(key('set'), ['gone', 'never-there']);
+      await expect
+        .poll(() => store.setMembers(key('set')), { timeout: 2000, interval: 20 })
+        .toEqual(['long']);
+      await store.addToSet(key('set'), 'long', { ttlMs: 60_000 });
+      expect(await store.setMembers(key('set'))).toEqual(['long']);
+      await store.del(key('set'));
+      expect(await store.setMembers(key('set'))).toEqual([]);
+      expect(await store.setMembers(key('no-set'))).toEqual([]);
+    });
+
     it('delIfEquals deletes only while the value matches (a lock released by its holder)', async () => {
       await store.set(key('l'), 'token-1', { ttlMs: 10_000 });
       expect(await store.delIfEquals(key('l'), 'token-2')).toBe(false);

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import { AuditUnavailableError, type AuditTrail } from '../../audit/audit-trail.js';
-import { requestAuditInput } from '../audit-input.js';
+import type { AuditTrail } from '../../audit/audit-trail.js';
+import { recordAnswer, requestAuditInput } from '../audit-input.js';
 import type { ErrorHandler } from '../error-handler.js';
 import type { AppEnv, RequestReport } from '../request-context.js';
 
@@ -17,7 +17,7 @@ export interface AuditLoginRefusalsOptions {
  * down the record is spooled like any other. When it can be written nowhere the answer is 503.
  */
 export function auditLoginRefusals(options: AuditLoginRefusalsOptions) {
-  const { audit, onError, clock } = options;
+  const { clock } = options;
   return createMiddleware<AppEnv>(async function auditLoginRefusals(c, next) {
     await next();
     if (c.req.method !== 'POST') return;
@@ -29,10 +29,6 @@ export function auditLoginRefusals(options: AuditLoginRefusalsOptions) {
       { actor: { userId: null, username: null }, status: c.res.status },
       clock(),
     );
-    try {
-      report.auditJson = await audit.record(input);
-    } catch (error) {
-      c.res = onError(error instanceof AuditUnavailableError ? error : new AuditUnavailableError(error), c);
-    }
+    await recordAnswer(c, options, { ...input, method: 'password' });
   });
 }

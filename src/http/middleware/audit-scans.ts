@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import { AuditUnavailableError, type AuditTrail } from '../../audit/audit-trail.js';
-import { rawValue, requestAuditInput } from '../audit-input.js';
+import type { AuditTrail } from '../../audit/audit-trail.js';
+import { rawValue, recordAnswer, requestAuditInput } from '../audit-input.js';
 import type { ErrorHandler } from '../error-handler.js';
 import type { SessionEnv } from '../request-context.js';
 
@@ -18,13 +18,12 @@ export interface AuditScansOptions {
  * unaudited.
  */
 export function auditScans(options: AuditScansOptions) {
-  const { audit, onError, clock } = options;
+  const { clock } = options;
   return createMiddleware<SessionEnv>(async function auditScans(c, next) {
     await next();
     const user = c.get('user');
-    // One parse of the query string for the three values (c.req.queries re-parses per call).
-    const query = new URL(c.req.url).searchParams;
-    const first = (name: string) => rawValue(query.get(name) ?? undefined);
+    // As sent (the first of a repeated one), valid or not: Hono reads each from the URL string.
+    const first = (name: string) => rawValue(c.req.query(name));
     const input = requestAuditInput(
       c,
       'scans.list',
@@ -36,13 +35,7 @@ export function auditScans(options: AuditScansOptions) {
       },
       clock(),
     );
-    try {
-      c.get('report').auditJson = await audit.record(input);
-    } catch (error) {
-      // The 503 replaces the answer (Hono carries the old headers over: RateLimit stays true,
-      // but the page's X-Cache would not be).
-      c.res = onError(error instanceof AuditUnavailableError ? error : new AuditUnavailableError(error), c);
-      c.res.headers.delete('X-Cache');
-    }
+    // On a 503 instead of the page, RateLimit stays true but the page's X-Cache would not.
+    if (!(await recordAnswer(c, options, input))) c.res.headers.delete('X-Cache');
   });
 }

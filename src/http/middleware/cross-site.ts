@@ -19,12 +19,20 @@ import { ApiError } from '../errors.js';
 export function crossSiteProtection(options: {
   /** CORS_ORIGINS: the other origins whose pages may call with the user's cookie. */
   corsOrigins: readonly string[];
+  /**
+   * Paths a top-level GET navigation may reach from another site (`Sec-Fetch-Mode: navigate`):
+   * the SSO login and the provider's redirect back, which carry no Origin. @default []
+   */
+  navigations?: readonly string[];
 }): MiddlewareHandler<AppEnv> {
   const allowed = new Set(options.corsOrigins);
+  const navigations = new Set(options.navigations ?? []);
+  const isNavigation = (c: Context<AppEnv>) =>
+    c.req.method === 'GET' && navigations.has(c.req.path) && c.req.header('sec-fetch-mode') === 'navigate';
   const grantCors = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     credentials: true,
-    allowMethods: ['GET', 'POST'],
+    allowMethods: ['GET', 'POST', 'DELETE'],
     allowHeaders: ['content-type', 'x-csrf-token'],
     exposeHeaders: ['X-Trace-Id', 'X-Cache', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
     maxAge: 600,
@@ -35,7 +43,12 @@ export function crossSiteProtection(options: {
     const listed = origin !== undefined && allowed.has(origin);
     const permitted = origin === undefined ? undefined : listed || isSameOrigin(c, origin);
     if (permitted === false) throw refused();
-    if (permitted !== true && c.req.header('sec-fetch-site')?.toLowerCase() === 'cross-site') throw refused();
+    if (
+      permitted !== true &&
+      c.req.header('sec-fetch-site')?.toLowerCase() === 'cross-site' &&
+      !isNavigation(c)
+    )
+      throw refused();
     if (listed) return grantCors(c, next);
     await next();
   };

@@ -12,7 +12,8 @@ const isoTime = single('must be an ISO 8601 time')
   .refine((v) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success, {
     message: 'must be an ISO 8601 time like 2025-01-31T12:00:00Z or a date like 2025-01-31',
   })
-  .transform((v) => new Date(v));
+  .transform((v) => new Date(v))
+  .meta({ description: 'An ISO 8601 time with offset (2025-01-31T12:00:00Z) or a date (2025-01-31).' });
 
 /** A repeated parameter arrives as an array and fails `z.string()`; unknown ones fail `strict`. */
 export const auditQuerySchema = z

@@ -1,72 +1,59 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AuditTrail } from '../../audit/audit-trail.js';
-import { csrfTokenMatches } from '../../auth/csrf.js';
-import type { ResolvedSession, SessionService, User, UserDirectory } from '../../auth/identity.js';
+import type { Principal, ResolvedSession, SessionService, UserDirectory } from '../../auth/identity.js';
 import { verifyLogin, type LoginServices } from '../../auth/login.js';
+import type { OidcLogout } from '../../auth/oidc-logout.js';
 import { MAX_PASSWORD_BYTES } from '../../auth/password-input.js';
+import type { BackgroundTasks } from '../../platform/background-tasks.js';
 import type { Metrics } from '../../platform/metrics.js';
-import { requestAuditInput } from '../audit-input.js';
+import type { RecordAuthEvent } from '../auth-audit.js';
+import { csrfRefusal } from '../csrf-check.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
-import type { AppEnv, RequestReport, SessionEnv } from '../request-context.js';
+import type { AppEnv, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
 import { invalidInput } from '../validate.js';
 
 /** Refused before any hashing. */
 const MAX_FIELD_BYTES = MAX_PASSWORD_BYTES;
-/** Enough of a typed username for the audit trail, which escapes and caps it again. */
-const AUDIT_USERNAME_CHARS = 256;
 
 const field = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .min(1, 'must not be empty')
-  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_FIELD_BYTES, `must be at most ${MAX_FIELD_BYTES} bytes`);
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_FIELD_BYTES, `must be at most ${MAX_FIELD_BYTES} bytes`)
+  .meta({ description: `At most ${MAX_FIELD_BYTES} bytes of UTF-8.` });
 
 /** Strict: any other key, `__proto__` and `constructor` included, is a 400 and changes nothing. */
-const loginSchema = z.strictObject({ username: field, password: field });
+export const loginSchema = z.strictObject({ username: field, password: field });
 
 export interface AuthRoutesOptions extends LoginServices {
   session: MiddlewareHandler<SessionEnv>;
   cookie: SessionCookie;
   sessions: SessionService;
   users: UserDirectory;
-  audit: AuditTrail;
+  recordAuthEvent: RecordAuthEvent;
   metrics: Metrics;
-  clock: () => number;
+  tracker: BackgroundTasks;
+  /** USERS_FILE is set: POST /auth/login exists. */
+  passwordLogin: boolean;
+  /** SSO is on: logging out of an SSO session answers the provider's end-session URL. */
+  oidcLogout: OidcLogout | undefined;
 }
 
-interface Actor {
-  userId: string | null;
-  username: string;
-}
-
-/** POST /auth/login, GET /auth/session, POST /auth/logout. */
+/** POST /auth/login (when USERS_FILE is set), GET /auth/session, POST /auth/logout. */
 export function authRoutes(options: AuthRoutesOptions) {
-  const { cookie, sessions, users, metrics } = options;
+  const { cookie, sessions, users, metrics, oidcLogout } = options;
   const app = new Hono<AppEnv>();
-  const audit = async <E extends AppEnv>(
-    c: Context<E>,
-    event: 'auth.login' | 'auth.login_failed' | 'auth.logout',
-    actor: Actor,
-    error?: ApiError,
-  ) => {
-    const report: RequestReport = c.get('report');
-    report.auditJson = await options.audit.record(
-      requestAuditInput(
-        c,
-        event,
-        {
-          actor: { userId: actor.userId, username: actor.username.slice(0, AUDIT_USERNAME_CHARS) },
-          status: error?.status ?? 200,
-          code: error?.code ?? null,
-        },
-        options.clock(),
-      ),
-    );
-  };
+  const byPassword = { method: 'password' };
+  const audit = options.recordAuthEvent;
 
+  // Without USERS_FILE there is no password login: the route answers as an unknown one.
+  if (!options.passwordLogin) {
+    app.post('/auth/login', () => {
+      throw new ApiError('NOT_FOUND', 'No such route.');
+    });
+  }
   app.post('/auth/login', async (c) => {
     const { username, password } = await readCredentials(c);
     const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
@@ -79,16 +66,21 @@ export function authRoutes(options: AuthRoutesOptions) {
           : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
       metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
       const userId = users.byUsername(username)?.id ?? null;
-      await audit(c, 'auth.login_failed', { userId, username }, error);
+      await audit(c, 'auth.login_failed', { ...byPassword, actor: { userId, username } }, error);
       throw error;
     }
 
     // A new id at every login (no fixation); the session the browser came with ends here.
     const previous = cookie.read(c);
     if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-    const session = await sessions.create(result.user.id);
+    const session = await sessions.create(result.user.id, {
+      method: 'password',
+      ip: c.get('clientIp'),
+      userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
+    });
     try {
-      await audit(c, 'auth.login', { userId: result.user.id, username: result.user.username });
+      const actor = { userId: result.user.id, username: result.user.username };
+      await audit(c, 'auth.login', { ...byPassword, actor });
     } catch (error) {
       // Unaudited, the login must not stand.
       await sessions.destroy(session.token).catch(() => undefined);
@@ -106,28 +98,41 @@ export function authRoutes(options: AuthRoutesOptions) {
 
   withSession.post('/auth/logout', options.session, async (c) => {
     const user = c.get('user');
-    const session = c.get('session');
-    const actor = { userId: user.id, username: user.username };
-    if (!csrfTokenMatches(c.req.header('x-csrf-token'), session.record.csrfToken)) {
-      const error = new ApiError('CSRF_FAILED', 'Send the X-CSRF-Token header with the token from login.');
-      await audit(c, 'auth.logout', actor, error);
-      throw error;
+    const { record, token } = c.get('session');
+    const fields = {
+      actor: { userId: user.id, username: user.username },
+      method: record.method,
+      reason: 'user',
+    };
+    const refused = csrfRefusal(c);
+    if (refused !== undefined) {
+      await audit(c, 'auth.logout', fields, refused);
+      throw refused;
     }
-    await sessions.destroy(session.token);
-    await audit(c, 'auth.logout', actor);
+    const sso = record.method === 'oidc' ? oidcLogout : undefined;
+    // Built before the session goes: the ID token for id_token_hint is in its record.
+    const endSessionUrl = sso?.endSessionUrl(record) ?? null;
+    await sessions.destroy(token, record);
+    await audit(c, 'auth.logout', { ...fields, ended: 1 });
+    if (sso !== undefined)
+      options.tracker.run('refresh token revocation', () => sso.revokeRefreshToken(record));
     cookie.clear(c);
-    return ok(c, { loggedOut: true });
+    return ok(c, { loggedOut: true, endSessionUrl });
   });
 
   return app.route('/', withSession);
 }
 
-/** The `data` of login and of GET /auth/session: groups and roles from the current users file. */
-function sessionData(user: User, session: ResolvedSession) {
+/**
+ * The `data` of login and of GET /auth/session: groups and roles as the users file (or, for an
+ * SSO session, the group map) says now, and how the user logged in.
+ */
+export function sessionData(user: Principal, session: ResolvedSession) {
   return {
     user: { id: user.id, username: user.username, accountGroups: user.accountGroups, roles: user.roles },
     csrfToken: session.record.csrfToken,
     expiresAt: new Date(session.expiresAt).toISOString(),
+    method: session.record.method,
   };
 }
 
