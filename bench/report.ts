@@ -1,19 +1,7 @@
 import { SCENARIOS, type Row, type ScenarioKey } from './measure.js';
 
-export interface ScenarioSummary {
-  scenario: ScenarioKey;
-  label: string;
-  rounds: number;
-  /** Medians over rounds, except the RSS: the highest. */
-  rps: number | null;
-  p50Ms: number;
-  p99Ms: number;
-  peakRssMb: number;
-  cpuUsPerRequest: number | null;
-  redisUsPerRequest: number | null;
-  notOk: number;
-  notes: string;
-}
+/** A scenario over its rounds: medians, except the RSS, the highest. */
+export type ScenarioSummary = Omit<Row, 'round' | 'extra'> & { label: string; rounds: number };
 
 export interface Ratio {
   name: string;
