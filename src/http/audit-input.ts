@@ -46,6 +46,13 @@ export function requestAuditInput<E extends AppEnv>(
   };
 }
 
+/** What a middleware that audits the answers of the routes behind it needs. */
+export interface AuditAnswersOptions {
+  audit: AuditTrail;
+  onError: ErrorHandler;
+  clock: () => number;
+}
+
 /**
  * Records what the request answered, for its log line too. When the record can be written nowhere,
  * the answer becomes 503 (Hono carries the old headers over): no data goes out unaudited.
@@ -53,7 +60,7 @@ export function requestAuditInput<E extends AppEnv>(
  */
 export async function recordAnswer<E extends AppEnv>(
   c: Context<E>,
-  options: { audit: AuditTrail; onError: ErrorHandler },
+  options: Pick<AuditAnswersOptions, 'audit' | 'onError'>,
   input: AuditInput,
 ): Promise<boolean> {
   const report: RequestReport = c.get('report');

@@ -1,14 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import type { AuditTrail } from '../../audit/audit-trail.js';
-import { recordAnswer, requestAuditInput } from '../audit-input.js';
-import type { ErrorHandler } from '../error-handler.js';
+import { recordAnswer, requestAuditInput, type AuditAnswersOptions } from '../audit-input.js';
 import type { AppEnv, RequestReport } from '../request-context.js';
-
-export interface AuditLoginRefusalsOptions {
-  audit: AuditTrail;
-  onError: ErrorHandler;
-  clock: () => number;
-}
 
 /**
  * Records `auth.login_failed` for every login answer the login route did not record itself: one
@@ -16,7 +8,7 @@ export interface AuditLoginRefusalsOptions {
  * It wraps the body limit, so even a 413 sent before the route runs is on record; while Redis is
  * down the record is spooled like any other. When it can be written nowhere the answer is 503.
  */
-export function auditLoginRefusals(options: AuditLoginRefusalsOptions) {
+export function auditLoginRefusals(options: AuditAnswersOptions) {
   const { clock } = options;
   return createMiddleware<AppEnv>(async function auditLoginRefusals(c, next) {
     await next();

@@ -1,14 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import type { AuditTrail } from '../../audit/audit-trail.js';
-import { rawValue, recordAnswer, requestAuditInput } from '../audit-input.js';
-import type { ErrorHandler } from '../error-handler.js';
+import { rawValue, recordAnswer, requestAuditInput, type AuditAnswersOptions } from '../audit-input.js';
 import type { SessionEnv } from '../request-context.js';
-
-export interface AuditScansOptions {
-  audit: AuditTrail;
-  onError: ErrorHandler;
-  clock: () => number;
-}
 
 /**
  * Records `scans.list` for every list call of an authenticated user, whatever the answer: it runs
@@ -17,7 +9,7 @@ export interface AuditScansOptions {
  * is durable; when it cannot be written anywhere the answer becomes 503, so no data goes out
  * unaudited.
  */
-export function auditScans(options: AuditScansOptions) {
+export function auditScans(options: AuditAnswersOptions) {
   const { clock } = options;
   return createMiddleware<SessionEnv>(async function auditScans(c, next) {
     await next();
