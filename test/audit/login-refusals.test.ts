@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGatewayOnOwnRedis, type GatewayOnOwnRedis, type TestGateway } from '../helpers/gateway.js';
 import { postLogin } from '../helpers/login.js';
-import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import type { OwnRedis } from '../helpers/redis.js';
 
 async function recordOf(gw: TestGateway, res: Response): Promise<AuditRecord | undefined> {
   const traceId = res.headers.get('x-trace-id');
@@ -13,15 +13,12 @@ async function recordOf(gw: TestGateway, res: Response): Promise<AuditRecord | u
 describe('every login attempt is audited, also when refused before the password check', () => {
   let redis: OwnRedis;
   let gw: TestGateway;
+  let own: GatewayOnOwnRedis;
   beforeAll(async () => {
-    redis = await startOwnRedis();
-    gw = await startGateway({ store: { url: redis.url } });
+    own = await startGatewayOnOwnRedis();
+    ({ gw, redis } = own);
   });
-  afterAll(async () => {
-    await redis.start().catch(() => undefined);
-    await gw.close();
-    await redis.stop();
-  });
+  afterAll(() => own.close());
 
   it.each([
     ['a body that is not JSON', () => postLogin(gw, '{nope'), 400, 'VALIDATION_ERROR'],

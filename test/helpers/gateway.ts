@@ -17,7 +17,7 @@ import {
 } from './gateway-env.js';
 import { login, type LoggedIn } from './login.js';
 import { captureLogs, type CapturedLogs } from './logs.js';
-import { deleteKeys, testPrefix } from './redis.js';
+import { deleteKeys, startOwnRedis, testPrefix, type OwnRedis } from './redis.js';
 
 export interface GatewayOptions extends GatewayParts {
   /**
@@ -140,4 +140,26 @@ async function startInstance(
     },
   };
   return gateway;
+}
+
+/** A gateway on a redis-server of the test's own, to stop and start under it. */
+export interface GatewayOnOwnRedis {
+  gw: TestGateway;
+  redis: OwnRedis;
+  /** Closes the gateway (Redis started again first, so its keys can go), then stops Redis. */
+  close(): Promise<void>;
+}
+
+export async function startGatewayOnOwnRedis(options: GatewayOptions = {}): Promise<GatewayOnOwnRedis> {
+  const redis = await startOwnRedis();
+  const gw = await startGateway({ ...options, store: { url: redis.url } });
+  return {
+    gw,
+    redis,
+    async close() {
+      await redis.start().catch(() => undefined);
+      await gw.close();
+      await redis.stop();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGatewayOnOwnRedis, type GatewayOnOwnRedis, type TestGateway } from '../helpers/gateway.js';
 import { postLogin } from '../helpers/login.js';
-import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import type { OwnRedis } from '../helpers/redis.js';
 import { memoryOff } from '../helpers/sessions.js';
 
 const SCANS = '/v1/accounts/grp_a/signals/scans';
@@ -10,17 +10,14 @@ const SCANS = '/v1/accounts/grp_a/signals/scans';
 describe('when Redis goes away', () => {
   let redis: OwnRedis;
   let gw: TestGateway;
+  let own: GatewayOnOwnRedis;
 
   beforeAll(async () => {
-    redis = await startOwnRedis();
-    gw = await startGateway({ store: { url: redis.url } });
+    own = await startGatewayOnOwnRedis();
+    ({ gw, redis } = own);
     gw.deps.logger.level = 'silent';
   });
-  afterAll(async () => {
-    await redis.start().catch(() => undefined);
-    await gw.close();
-    await redis.stop();
-  });
+  afterAll(() => own.close());
 
   async function expectUnavailable(res: Response) {
     const body = (await res.json()) as { error: { code: string } | null };

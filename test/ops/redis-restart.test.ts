@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { startGatewayOnOwnRedis, type GatewayOnOwnRedis, type TestGateway } from '../helpers/gateway.js';
+import type { OwnRedis } from '../helpers/redis.js';
 import { memoryOff } from '../helpers/sessions.js';
 
 describe('Redis killed and restarted during traffic', () => {
   let redis: OwnRedis;
   let gw: TestGateway;
+  let own: GatewayOnOwnRedis;
 
   beforeAll(async () => {
-    redis = await startOwnRedis();
-    gw = await startGateway({ store: { url: redis.url } });
+    own = await startGatewayOnOwnRedis();
+    ({ gw, redis } = own);
   });
-  afterAll(async () => {
-    await gw.close();
-    await redis.stop();
-  });
+  afterAll(() => own.close());
 
   it('answers 503 (never 401, never a hang), stays up, and is ready again once Redis is back', async () => {
     const { cookie } = await gw.login('alice', 'alice-password-1');
