@@ -1,3 +1,4 @@
+import type { QueryValues } from './request-query.js';
 import type { Principal, ResolvedSession } from '../auth/identity.js';
 import type { CacheStatus } from '../cache/page-request.js';
 import type { ErrorCode } from './errors.js';
@@ -30,6 +31,8 @@ export interface AppEnv {
      * builds a Web `Headers` per request, which measured a fifth of a cache hit's CPU.
      */
     headers: Record<string, string>;
+    /** The decoded query, once something read it (request-query.ts). */
+    query: QueryValues | undefined;
   };
 }
 

@@ -1,10 +1,11 @@
-import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
 import { describeZodIssues, listProblems } from '../platform/zod-issues.js';
 import { ApiError } from './errors.js';
 import { inputSchema } from './openapi/schema-resolver.js';
+import type { AppEnv } from './request-context.js';
+import { requestQuery } from './request-query.js';
 
 /** VALIDATION_ERROR naming each field and what is wrong with it. */
 export function invalidInput(
@@ -16,17 +17,28 @@ export function invalidInput(
   return new ApiError('VALIDATION_ERROR', `Invalid ${target}: ${listProblems(details)}`, { details });
 }
 
+type Validated<Target extends string, T extends z.ZodType> = {
+  in: { [K in Target]: z.input<T> };
+  out: { [K in Target]: z.output<T> };
+};
+
 /**
- * zod-validator with the app's hook: a failure is thrown as VALIDATION_ERROR, so the one error
- * handler writes it like every other error. The schema also rides on the middleware as a property
- * for hono-openapi, which reads it when /openapi.json is first built: nothing runs per request.
+ * Validates the path parameters or the query with `schema`; a failure is thrown as
+ * VALIDATION_ERROR, so the one error handler writes it like every other error. The query is the
+ * request's decoded once (request-query.ts): a repeated parameter is an array. The schema also
+ * rides on the middleware as the property hono-openapi reads when /openapi.json is first built.
  */
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: T,
-) {
-  const middleware = zValidator(target, schema, (result) => {
+export function validate<
+  T extends z.ZodType,
+  Target extends 'param' | 'query',
+  E extends AppEnv,
+  P extends string,
+>(target: Target, schema: T): MiddlewareHandler<E, P, Validated<Target, T>> {
+  const middleware: MiddlewareHandler<E, P, Validated<Target, T>> = async (c, next) => {
+    const result = schema.safeParse(target === 'param' ? c.req.param() : requestQuery(c));
     if (!result.success) throw invalidInput(result.error, target, 'parameter');
-  });
+    c.req.addValidatedData(target, result.data as object);
+    await next();
+  };
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...inputSchema(schema) } });
 }

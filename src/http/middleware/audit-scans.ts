@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { rawValue, recordAnswer, requestAuditInput, type AuditAnswersOptions } from '../audit-input.js';
+import { firstValue, requestQuery } from '../request-query.js';
 import type { SessionEnv } from '../request-context.js';
 
 /**
@@ -14,8 +15,9 @@ export function auditScans(options: AuditAnswersOptions) {
   return createMiddleware<SessionEnv>(async function auditScans(c, next) {
     await next();
     const user = c.get('user');
-    // As sent (the first of a repeated one), valid or not: Hono reads each from the URL string.
-    const first = (name: string) => rawValue(c.req.query(name));
+    // As sent (the first of a repeated one), valid or not.
+    const query = requestQuery(c);
+    const first = (name: string) => rawValue(firstValue(query, name));
     const input = requestAuditInput(
       c,
       'scans.list',
