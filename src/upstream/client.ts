@@ -1,3 +1,4 @@
+import { callSignal, type CallSignal } from './call-signal.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Pool } from 'undici';
@@ -52,8 +53,8 @@ function failed(failure: UpstreamFailure): Resolved {
 }
 
 /** Our deadline firing is a timeout; the caller's signal firing means nobody waits any more. */
-function endedBySignal(deadline: AbortSignal): Resolved {
-  return deadline.aborted ? failed({ kind: 'timeout' }) : { type: 'abandoned' };
+function endedBySignal(deadline: CallSignal): Resolved {
+  return deadline.timedOut() ? failed({ kind: 'timeout' }) : { type: 'abandoned' };
 }
 
 function assertUsableKey(key: string): void {
@@ -144,7 +145,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** One exchange, resolved against whose signal fired, and counted. */
-  async function attempt(request: ScansRequest, deadline: AbortSignal): Promise<Resolved> {
+  async function attempt(request: ScansRequest, deadline: CallSignal): Promise<Resolved> {
     const started = performance.now();
     const sent = await sendScansRequest(request);
     const resolved: Resolved = sent.type === 'aborted' ? endedBySignal(deadline) : sent;
@@ -158,7 +159,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** The exchange and at most one retry of a transient failure, all within the deadline. */
   async function exchange(
     request: ScansRequest,
-    deadline: AbortSignal,
+    deadline: CallSignal,
     started: number,
     traceId: string,
     beforeRetry: ((signal: AbortSignal) => Promise<boolean>) | undefined,
@@ -205,12 +206,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         };
       }
 
-      const deadline = AbortSignal.timeout(timeoutMs);
+      const deadline = callSignal(timeoutMs, signal);
       const request: ScansRequest = {
         pool,
         path: scansPath(basePath, query),
         headers: headersFor(key, traceId),
-        signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]),
+        signal: deadline.signal,
         secrets: () => [key, apiKey],
         now: clock,
       };
@@ -226,6 +227,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           error instanceof Error ? redactString(error.message, [key, apiKey]) : 'non-error thrown';
         logger.error({ traceId, errMessage: message }, 'upstream client failed unexpectedly');
         outcome = { result: failed({ kind: 'invalid_response', reason: 'client error' }), attempts: 1 };
+      } finally {
+        deadline.done();
       }
       const { result, attempts } = outcome;
 
