@@ -4,36 +4,53 @@ interface Waiter<T, R> {
   reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** The most items in one commit. @default 500 */
+  maxBatch?: number;
+  /**
+   * Commits running at once. With one, every request behind a commit waits a whole round trip for
+   * the next to start, and the process idles while they all wait; a second overlaps them. The
+   * writer numbers its batches, so one landing after a later one is told apart (stream-writer.ts).
+   * @default 2
+   */
+  maxInFlight?: number;
+}
+
 /**
- * Group commit: the first item is committed at once; items that arrive while a commit is in
- * flight queue up and go together in the next one. Under load many records share one round
- * trip; at low load nothing waits for a timer. Each submit settles with its own batch: with what
- * the commit of that batch resolved to, or its error.
- *
- * @param maxBatch the most items in one commit @default 500
+ * Group commit: an item is committed at once when fewer than `maxInFlight` commits run; items
+ * that arrive meanwhile queue up and go together in the next one. Under load many records share
+ * one round trip; at low load nothing waits for a timer. Each submit settles with its own batch:
+ * with what the commit of that batch resolved to, or its error.
  */
 export function createGroupCommit<T, R>(
   commit: (items: T[]) => Promise<R>,
-  maxBatch = 500,
+  options: GroupCommitOptions = {},
 ): { submit(item: T): Promise<R>; readonly idle: Promise<void> } {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxInFlight = options.maxInFlight ?? 2;
   const queue: Waiter<T, R>[] = [];
-  // Cleared in the same tick as the loop sees an empty queue, so no submit is ever stranded.
-  let draining = false;
-  let idle: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
 
-  async function drain(): Promise<void> {
-    try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, maxBatch);
-        try {
-          const result = await commit(batch.map((w) => w.item));
-          for (const w of batch) w.resolve(result);
-        } catch (error) {
-          for (const w of batch) w.reject(error);
+  function startCommits(): void {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight += 1;
+      // The next commit starts before this one's waiters resume: nothing queued waits on them.
+      const settle = (each: (w: Waiter<T, R>) => void) => {
+        inFlight -= 1;
+        startCommits();
+        for (const w of batch) each(w);
+        if (inFlight === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const resolve of waiters) resolve();
         }
-      }
-    } finally {
-      draining = false;
+      };
+      commit(batch.map((w) => w.item)).then(
+        (result) => settle((w) => w.resolve(result)),
+        (error: unknown) => settle((w) => w.reject(error)),
+      );
     }
   }
 
@@ -41,16 +58,13 @@ export function createGroupCommit<T, R>(
     submit(item) {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (!draining) {
-          draining = true;
-          // drain() never rejects: every failure goes to the waiters of its batch.
-          idle = drain();
-        }
+        startCommits();
       });
     },
     /** Resolves when nothing is queued or in flight. */
     get idle() {
-      return idle;
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
 }
