@@ -1,7 +1,7 @@
-import type { QueryValues } from './request-query.js';
 import type { Principal, ResolvedSession } from '../auth/identity.js';
 import type { CacheStatus } from '../cache/page-request.js';
 import type { ErrorCode } from './errors.js';
+import type { QueryValues } from './request-query.js';
 
 /**
  * What one request did, filled in as it goes: the request log line and the audit record are

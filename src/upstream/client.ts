@@ -1,4 +1,3 @@
-import { callSignal, type CallSignal } from './call-signal.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Pool } from 'undici';
@@ -7,6 +6,7 @@ import { traceparentFor } from './traceparent.js';
 import type { Logger } from '../platform/logger.js';
 import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
 import type { Metrics } from '../platform/metrics.js';
+import { callSignal, type CallSignal } from './call-signal.js';
 import { CIRCUIT_GAUGE, createCircuitBreaker } from './circuit-breaker.js';
 import type { AttemptOutcome } from './classify.js';
 import { redactString } from './redact-key.js';
