@@ -101,29 +101,36 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     await store.publish(channel, idHash);
   };
 
+  /**
+   * The session as the store holds it, if it is live. One found dead (record or last-seen gone,
+   * or past its end by the stored times) is ended here, so every reader treats it the same.
+   */
+  const load = async (idHash: string, now: number): Promise<SessionRecord | undefined> => {
+    const [json, seen] = await Promise.all([store.get(recordKey(idHash)), store.get(seenKey(idHash))]);
+    const stored = parseStored(json);
+    const lastSeen = seen === null ? Number.NaN : Number(seen);
+    if (stored !== undefined && Number.isFinite(lastSeen)) {
+      const record: SessionRecord = { ...stored, lastSeen };
+      if (now < endsAt(record)) return record;
+    }
+    if (json !== null) await end(idHash, stored);
+    return undefined;
+  };
+
   /** The live sessions in the set at `setKey`, newest first; members found dead leave it. */
   const liveEntries = async (setKey: string): Promise<SessionEntry[]> => {
     const now = clock();
     const idHashes = await store.setMembers(setKey);
     const found = await Promise.all(
-      idHashes.map(async (idHash) => {
-        const [json, seen] = await Promise.all([store.get(recordKey(idHash)), store.get(seenKey(idHash))]);
-        return { idHash, stored: parseStored(json), seen: Number(seen ?? Number.NaN) };
-      }),
+      idHashes.map(async (idHash) => ({ idHash, record: await load(idHash, now) })),
     );
     const live: SessionEntry[] = [];
     const gone: string[] = [];
-    const expired: Promise<void>[] = [];
-    for (const { idHash, stored, seen } of found) {
-      if (stored === undefined || !Number.isFinite(seen)) {
-        gone.push(idHash);
-        continue;
-      }
-      const record: SessionRecord = { ...stored, lastSeen: seen };
-      if (now >= endsAt(record)) expired.push(end(idHash, record));
+    for (const { idHash, record } of found) {
+      if (record === undefined) gone.push(idHash);
       else live.push({ idHash, handle: sessionHandle(idHash), record });
     }
-    await Promise.all([store.removeFromSet(setKey, gone), ...expired]);
+    await store.removeFromSet(setKey, gone);
     return live.sort((a, b) => b.record.createdAt - a.record.createdAt);
   };
 
@@ -143,20 +150,9 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const readStore = async (token: string, now: number): Promise<ResolvedSession | null> => {
     const since = memory.epoch();
     const idHash = sessionIdHash(token);
-    const key = recordKey(idHash);
-    const [storedJson, seen] = await Promise.all([store.get(key), store.get(seenKey(idHash))]);
-    const stored = parseStored(storedJson);
-    const lastSeen = Number(seen);
-    if (stored === undefined || seen === null || !Number.isFinite(lastSeen)) {
-      if (storedJson !== null) await end(idHash, stored);
-      return null;
-    }
-    const found = viewOf({ ...stored, lastSeen });
-    if (now >= found.expiresAt) {
-      await end(idHash, stored);
-      return null;
-    }
-    const view = touched(idHash, found, now);
+    const record = await load(idHash, now);
+    if (record === undefined) return null;
+    const view = touched(idHash, viewOf(record), now);
     memory.keep(token, idHash, view, now, since);
     return view;
   };
@@ -174,10 +170,14 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         csrfToken: randomBytes(32).toString('base64url'),
         ...details,
       };
-      await store.set(recordKey(idHash), storedJson(record), { ttlMs: absoluteMs });
+      // Record and last-seen first: a listing that finds the id in an index while last-seen is
+      // still missing would take the session for dead and end it.
+      await Promise.all([
+        store.set(recordKey(idHash), storedJson(record), { ttlMs: absoluteMs }),
+        writeSeen(idHash, record),
+      ]);
       const sid = record.oidc?.sid ?? null;
       await Promise.all([
-        writeSeen(idHash, record),
         store.addToSet(keys.userSessions(userId), idHash, { ttlMs: absoluteMs }),
         sid === null
           ? undefined

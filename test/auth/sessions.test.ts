@@ -107,6 +107,23 @@ describe.each(['redis', 'memory'] as const)('sessions on the %s store', (kind) =
     expect(await sessions.resolve(s.token)).toBeNull();
   });
 
+  it('end the same way whoever finds them without their last-seen: a listing as a resolve', async () => {
+    const keys = createKeys(prefix);
+    const listed = await sessions.create('u_noseen');
+    const resolved = await sessions.create('u_noseen');
+    const kept = await sessions.create('u_noseen');
+    const idHashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+    for (const { token } of [listed, resolved]) await store.del(`${keys.session(idHashOf(token))}:seen`);
+    now += 6_000; // past the in-memory copy, so the resolve reads the store
+    // Resolve first for one of them, then a listing: neither may survive, nor stay in the index.
+    expect(await sessions.resolve(resolved.token)).toBeNull();
+    const live = await sessions.listOf('u_noseen');
+    expect(live.map((e) => e.idHash)).toEqual([idHashOf(kept.token)]);
+    expect(await store.get(keys.session(idHashOf(listed.token)))).toBeNull();
+    expect(await store.get(keys.session(idHashOf(resolved.token)))).toBeNull();
+    expect(await store.setMembers(keys.userSessions('u_noseen'))).toEqual([idHashOf(kept.token)]);
+  });
+
   if (kind === 'redis') {
     it('keep only the SHA-256 of the id in the store, never the id itself', async () => {
       const s = await sessions.create('u_hash');
