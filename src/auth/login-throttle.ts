@@ -1,5 +1,5 @@
 import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../platform/sha256-hex.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { LoginThrottle, ThrottleResult } from './identity.js';
@@ -37,8 +37,7 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   const ipLimit = options.maxFailuresPerIp ?? accountLimit * 10;
 
   // Hashed: a 1 KiB username must not become a 1 KiB key, nor a brace break the hash tag.
-  const accountKey = (username: string) =>
-    keys.loginFailuresByAccount(createHash('sha256').update(username.toLowerCase()).digest('hex'));
+  const accountKey = (username: string) => keys.loginFailuresByAccount(sha256Hex(username.toLowerCase()));
   const ipKey = (ip: string) => keys.loginFailuresByIp(ip);
 
   const refused = (ttlMs: number): ThrottleResult => ({

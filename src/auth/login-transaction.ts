@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../platform/sha256-hex.js';
 import { z } from 'zod';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A pending SSO login: what the callback needs to check the provider's answer. */
 export interface LoginTransaction {
@@ -31,12 +29,12 @@ export function createLoginTransactions(options: { store: Store; keys: Keys; ttl
   const { store, keys, ttlMs } = options;
   return {
     async save(state: string, transaction: Omit<LoginTransaction, 'binding'>, binding: string) {
-      const stored: LoginTransaction = { ...transaction, binding: sha256(binding) };
-      await store.set(keys.oidcLogin(sha256(state)), JSON.stringify(stored), { ttlMs });
+      const stored: LoginTransaction = { ...transaction, binding: sha256Hex(binding) };
+      await store.set(keys.oidcLogin(sha256Hex(state)), JSON.stringify(stored), { ttlMs });
     },
     /** The transaction of `state` when it exists, is whole and was started by this `binding`. */
     async take(state: string, binding: string | undefined): Promise<LoginTransaction | undefined> {
-      const json = await store.take(keys.oidcLogin(sha256(state)));
+      const json = await store.take(keys.oidcLogin(sha256Hex(state)));
       if (json === null) return undefined;
       let parsed;
       try {
@@ -44,7 +42,7 @@ export function createLoginTransactions(options: { store: Store; keys: Keys; ttl
       } catch {
         return undefined;
       }
-      if (!parsed.success || binding === undefined || sha256(binding) !== parsed.data.binding)
+      if (!parsed.success || binding === undefined || sha256Hex(binding) !== parsed.data.binding)
         return undefined;
       return parsed.data;
     },

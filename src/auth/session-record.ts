@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../platform/sha256-hex.js';
 import type { OidcSessionClaims, SessionDetails, SessionRecord } from './identity.js';
 
 /** The SHA-256 of a session id, hex: its store key and what its end message carries. */
-export const sessionIdHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const sessionIdHash = sha256Hex;
 
 /**
  * The `id` the session routes show: one way from the id hash, so it names a session without

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { BackgroundTasks } from '../platform/background-tasks.js';
+import { sha256Hex } from '../platform/sha256-hex.js';
 import type { Keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { ResolvedSession, SessionEntry, SessionRecord, SessionService } from './identity.js';
@@ -10,8 +11,6 @@ export { sessionIdHash } from './session-record.js';
 
 /** 32 random bytes in base64url: what a session cookie must look like before the store is asked. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-const sidHash = (sid: string) => createHash('sha256').update(sid).digest('hex');
 
 export interface SessionServiceOptions {
   store: Store;
@@ -95,7 +94,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       store.del(recordKey(idHash)),
       store.del(seenKey(idHash)),
       record === undefined ? undefined : store.removeFromSet(keys.userSessions(record.userId), [idHash]),
-      sid === null ? undefined : store.removeFromSet(keys.providerSessions(sidHash(sid)), [idHash]),
+      sid === null ? undefined : store.removeFromSet(keys.providerSessions(sha256Hex(sid)), [idHash]),
     ]);
     // Only after the delete: an instance that hears this and reads again must find nothing.
     await store.publish(channel, idHash);
@@ -181,7 +180,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         store.addToSet(keys.userSessions(userId), idHash, { ttlMs: absoluteMs }),
         sid === null
           ? undefined
-          : store.addToSet(keys.providerSessions(sidHash(sid)), idHash, { ttlMs: absoluteMs }),
+          : store.addToSet(keys.providerSessions(sha256Hex(sid)), idHash, { ttlMs: absoluteMs }),
       ]);
       const view = viewOf(record);
       memory.keep(token, idHash, view, now, since);
@@ -204,7 +203,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     },
 
     listOf: (userId) => liveEntries(keys.userSessions(userId)),
-    listOfProviderSession: (sid) => liveEntries(keys.providerSessions(sidHash(sid))),
+    listOfProviderSession: (sid) => liveEntries(keys.providerSessions(sha256Hex(sid))),
     async end(entries) {
       await Promise.all(entries.map((entry) => end(entry.idHash, entry.record)));
     },
