@@ -435,15 +435,7 @@ export function usesEmbeddedStore(redis: Config['redis']): boolean {
 
 /** Reads the API key: the file wins when set, so SIGHUP can rotate it. Empty counts as missing. */
 export function readApiKey(config: Pick<Config, 'upstream'>): string {
-  const { apiKey, apiKeyFile } = config.upstream;
-  if (apiKeyFile !== undefined) {
-    const key = readFileSync(apiKeyFile, 'utf8').trim();
-    if (key === '') throw new ConfigError([`UPSTREAM_API_KEY_FILE: ${apiKeyFile} is empty`]);
-    return key;
-  }
-  if (apiKey === undefined)
-    throw new ConfigError(['UPSTREAM_API_KEY: is required (or UPSTREAM_API_KEY_FILE)']);
-  return apiKey;
+  return secretOf(config.upstream.apiKey, config.upstream.apiKeyFile, 'UPSTREAM_API_KEY');
 }
 
 /** A value that may come from a file instead; the file wins, so SIGHUP can rotate it. */
