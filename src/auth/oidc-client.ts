@@ -9,11 +9,12 @@ export interface OidcClientOptions {
   scopes: readonly string[];
   postLogoutRedirectUri: string | undefined;
   logger: Logger;
-  /** Longest one call to the provider may take, ms. @default 5000 */
-  timeoutMs?: number;
-  /** Backoff between discovery attempts while the provider is unreachable, ms. @default 1000..30000 */
-  retryMs?: { min: number; max: number };
 }
+
+/** Longest one call to the provider may take. */
+const PROVIDER_TIMEOUT_S = 5;
+/** Backoff between discovery attempts while the provider is unreachable, ms. */
+const DISCOVERY_RETRY_MS = { min: 1000, max: 30_000 };
 
 /** Why a call to the provider did not give an answer to act on. */
 export type ProviderFailure =
@@ -46,7 +47,7 @@ export interface OidcClient {
 
 export function createOidcClient(options: OidcClientOptions): OidcClient {
   const { logger } = options;
-  const retry = options.retryMs ?? { min: 1000, max: 30_000 };
+  const retry = DISCOVERY_RETRY_MS;
   const insecure = new URL(options.issuer).protocol === 'http:';
   let configuration: client.Configuration | undefined;
   let attempt: Promise<boolean> | undefined;
@@ -63,7 +64,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
         { client_secret: options.clientSecret, redirect_uris: [options.redirectUri] },
         client.ClientSecretBasic(options.clientSecret),
         {
-          timeout: Math.ceil((options.timeoutMs ?? 5000) / 1000),
+          timeout: PROVIDER_TIMEOUT_S,
           execute: [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])],
         },
       );

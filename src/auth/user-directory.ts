@@ -78,7 +78,7 @@ export function loadUserDirectory(path: string): UsersFileDirectory {
 }
 
 /** Reads and validates the file; every problem is one line starting with `USERS_FILE <path>:`. */
-export function readUsersFile(path: string): ReadResult {
+function readUsersFile(path: string): ReadResult {
   const problem = (what: string) => `USERS_FILE ${path}: ${what}`;
   let text: string;
   try {
