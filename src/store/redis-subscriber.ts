@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { quit } from './redis-quit.js';
 import type { Subscription, SubscriptionHandlers } from './store.js';
 
 /** A `redis://…` URL, a host and port, or the sentinels of a master and its name. */
@@ -86,12 +87,7 @@ export function subscribeOverRedis(options: RedisSubscriberOptions): Subscriptio
       clearTimeout(retry);
       const connection = current;
       current = undefined;
-      if (connection === undefined) return;
-      try {
-        await connection.quit();
-      } catch {
-        connection.disconnect();
-      }
+      if (connection !== undefined) await quit(connection);
     },
   };
 }

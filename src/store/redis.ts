@@ -11,6 +11,7 @@ import {
   SET_MEMBERS,
   TAKE_TOKENS,
 } from './redis-scripts.js';
+import { quit } from './redis-quit.js';
 import { createRedisLogWrites, type LogScripts } from './redis-log.js';
 import { subscribeOverRedis, type RedisTarget } from './redis-subscriber.js';
 import { followSentinelSwitches } from './sentinel-switch.js';
@@ -99,15 +100,36 @@ interface ClientTuning {
   slotsRefreshMs?: number;
 }
 
-export function createRedisClient(options: RedisStoreOptions, tuning: ClientTuning = {}): Redis | Cluster {
+const DEFAULT_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_COMMAND_TIMEOUT_MS = 800;
+
+/** The one Redis the options name, decided once for every connection: Cluster, Sentinel, else a node. */
+type Target =
+  | { kind: 'cluster'; nodes: { host: string; port: number }[] }
+  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string }
+  | { kind: 'node'; url: string };
+
+function targetOf(options: RedisStoreOptions): Target {
+  const nodes = options.clusterNodes ?? [];
+  if (nodes.length > 0) return { kind: 'cluster', nodes: nodes.map(parseNode) };
+  const sentinels = options.sentinels ?? [];
+  if (sentinels.length > 0)
+    return { kind: 'sentinel', sentinels: sentinels.map(parseNode), name: options.sentinelMaster ?? '' };
+  return { kind: 'node', url: options.url ?? DEFAULT_URL };
+}
+
+function createRedisClient(
+  target: Target,
+  commandTimeoutMs: number,
+  tuning: ClientTuning = {},
+): Redis | Cluster {
   const redisOptions = connectionOptions(
-    tuning.commandTimeoutMs ?? options.commandTimeoutMs ?? 800,
+    tuning.commandTimeoutMs ?? commandTimeoutMs,
     tuning.resendInFlight ?? true,
   );
-  const nodes = options.clusterNodes ?? [];
-  if (nodes.length > 0) {
+  if (target.kind === 'cluster') {
     const { retryStrategy: _r, enableOfflineQueue: _q, lazyConnect: _l, ...nodeOptions } = redisOptions;
-    return new Cluster(nodes.map(parseNode), {
+    return new Cluster(target.nodes, {
       lazyConnect: true,
       enableOfflineQueue: false,
       enableAutoPipelining: true,
@@ -121,19 +143,18 @@ export function createRedisClient(options: RedisStoreOptions, tuning: ClientTuni
       clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
     });
   }
-  const sentinels = options.sentinels ?? [];
-  if (sentinels.length > 0) {
+  if (target.kind === 'sentinel') {
     return new Redis({
       ...redisOptions,
-      sentinels: sentinels.map(parseNode),
-      name: options.sentinelMaster ?? '',
+      sentinels: target.sentinels,
+      name: target.name,
       sentinelRetryStrategy: (times: number) => Math.min(50 * times, 500),
       // A master demoted under a live connection refuses writes: ask the sentinels again.
       // (followSentinelSwitches reconnects at the switch itself.)
       reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
     });
   }
-  return new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
+  return new Redis(target.url, redisOptions);
 }
 
 function parseNode(node: string): { host: string; port: number } {
@@ -159,15 +180,16 @@ function connectWithScripts(client: Client, onError: RedisStoreOptions['onError'
 
 /** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
 export function createRedisStore(options: RedisStoreOptions): Store {
-  const client = connectWithScripts(createRedisClient(options) as Client, options.onError);
-  const commandTimeoutMs = options.commandTimeoutMs ?? 800;
+  const target = targetOf(options);
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const client = connectWithScripts(createRedisClient(target, commandTimeoutMs) as Client, options.onError);
   // A log connection's slot map is refreshed on a timer too: a WAIT answered by a wrong node
   // keeps its pipeline from following the redirection of the write.
   const confirming =
     options.logWaitMaxMs === undefined
       ? undefined
       : connectWithScripts(
-          createRedisClient(options, {
+          createRedisClient(target, commandTimeoutMs, {
             commandTimeoutMs: commandTimeoutMs + options.logWaitMaxMs,
             resendInFlight: false,
             slotsRefreshMs: 1000,
@@ -175,23 +197,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           options.onError,
         );
   const log = createRedisLogWrites(client, confirming);
+  const clients = confirming === undefined ? [client] : [client, confirming];
 
   const subscriptions = new Set<Subscription>();
-  const sentinels = options.sentinels ?? [];
-  if (sentinels.length > 0) {
+  if (target.kind === 'sentinel') {
     subscriptions.add(
       followSentinelSwitches({
-        sentinels: sentinels.map(parseNode),
-        masterName: options.sentinelMaster ?? '',
-        clients: [client, ...(confirming === undefined ? [] : [confirming])].filter(
-          (c): c is Client & Redis => c instanceof Redis,
-        ),
+        sentinels: target.sentinels,
+        masterName: target.name,
+        clients: clients.filter((c): c is Client & Redis => c instanceof Redis),
         commandTimeoutMs,
         onError: options.onError,
       }),
     );
   }
-  const targets = subscriberTargets(options);
+  const targets = subscriberTargets(target);
 
   const run = async <T>(op: () => Promise<T>): Promise<T> => {
     try {
@@ -281,7 +301,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         channel,
         handlers,
         connectionName: options.subscriberName ?? 'sbff-subscriber',
-        commandTimeoutMs: options.commandTimeoutMs ?? 800,
+        commandTimeoutMs,
         onError: options.onError,
       });
       subscriptions.add(subscription);
@@ -304,14 +324,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           throw new Error('the Redis Cluster is down (cluster_state:fail)');
       }),
     async ready(timeoutMs) {
-      const clients = confirming === undefined ? [client] : [client, confirming];
       const ready = await Promise.all(clients.map((c) => readyWithin(c, timeoutMs)));
       return ready.every(Boolean);
     },
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));
       subscriptions.clear();
-      await Promise.all([client, ...(confirming === undefined ? [] : [confirming])].map(quit));
+      await Promise.all(clients.map(quit));
     },
   };
 }
@@ -330,22 +349,10 @@ function readyWithin(client: Redis | Cluster, timeoutMs: number): Promise<boolea
   });
 }
 
-async function quit(client: Redis | Cluster): Promise<void> {
-  try {
-    await client.quit();
-  } catch {
-    client.disconnect();
-  }
-}
-
 /** Where the subscriber connects: the sentinels (it finds the master), the Cluster seeds, or the node. */
-function subscriberTargets(options: RedisStoreOptions): RedisTarget[] {
-  const sentinels = options.sentinels ?? [];
-  if (sentinels.length > 0) {
-    return [{ sentinels: sentinels.map(parseNode), name: options.sentinelMaster ?? '' }];
-  }
-  const nodes = options.clusterNodes ?? [];
-  return nodes.length > 0 ? nodes.map(parseNode) : [options.url ?? 'redis://127.0.0.1:6379'];
+function subscriberTargets(target: Target): RedisTarget[] {
+  if (target.kind === 'sentinel') return [{ sentinels: target.sentinels, name: target.name }];
+  return target.kind === 'cluster' ? target.nodes : [target.url];
 }
 
 function asError(error: unknown): Error {
