@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { LogBatch } from '../store/store.js';
 import type { Spool } from './spool.js';
+import type { StreamWriter } from './stream-writer.js';
 
 type PassResult = 'empty' | 'more' | 'failed';
 
@@ -13,9 +14,7 @@ export interface SpoolDeliveryOptions {
    * Lands each batch in the stream once, however often it is sent; `confirmed` when enough
    * replicas hold them (AUDIT_MIN_REPLICAS), else they stay in the spool to be sent again.
    */
-  send: (
-    batches: readonly LogBatch[],
-  ) => Promise<{ appended: number; skipped: number; uncertain: number; confirmed: boolean }>;
+  send: StreamWriter['redeliver'];
   /** A cheap reachability check, so a dead Redis does not make the spool rotate every retry. */
   ping: () => Promise<void>;
   tracker: BackgroundTasks;

@@ -15,10 +15,10 @@ export interface StreamWriterOptions {
   key: string;
   /** AUDIT_MAX_RECORDS: the stream is trimmed to about this many entries. */
   maxRecords: number;
-  /** AUDIT_MIN_REPLICAS: a write counts as confirmed once this many replicas hold it. @default 0 */
-  minReplicas?: number;
+  /** AUDIT_MIN_REPLICAS: a write counts as confirmed once this many replicas hold it. */
+  minReplicas: number;
   /** AUDIT_REPLICA_TIMEOUT_MS: how long a write waits for them. */
-  replicaTimeoutMs?: number;
+  replicaTimeoutMs: number;
 }
 
 /** Whether AUDIT_MIN_REPLICAS replicas hold the write (always, with 0), and how many said so. */
@@ -53,14 +53,12 @@ export class StreamRefusedError extends Error {
  */
 export function createStreamWriter(options: StreamWriterOptions): StreamWriter {
   const { store, key, maxRecords } = options;
-  const minReplicas = options.minReplicas ?? 0;
+  const { minReplicas } = options;
   const writer = randomBytes(8).toString('hex');
   const logOptions: LogAppendOptions = {
     maxLen: maxRecords,
     writerTtlMs: AUDIT_WRITER_TTL_MS,
-    ...(minReplicas === 0
-      ? {}
-      : { replicas: { min: minReplicas, timeoutMs: options.replicaTimeoutMs ?? 200 } }),
+    ...(minReplicas === 0 ? {} : { replicas: { min: minReplicas, timeoutMs: options.replicaTimeoutMs } }),
   };
   const confirmation = (replicas: number): Confirmation => ({
     confirmed: replicas >= minReplicas,

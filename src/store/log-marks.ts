@@ -1,3 +1,8 @@
+/** A writer's mark lives beside its log, in the same Cluster slot (the log key's hash tag). */
+export function logMarkKey(key: string, writer: string): string {
+  return `${key}:w:${writer}`;
+}
+
 /** Skipped-number ranges a writer's mark keeps at most; past it the oldest is forgotten. */
 export const MAX_LOG_GAPS = 256;
 

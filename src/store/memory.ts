@@ -1,5 +1,5 @@
 import { pausedGcraTat, reserveGcraSlot, takeGcraTokens } from './gcra.js';
-import { createLogMarks } from './log-marks.js';
+import { createLogMarks, logMarkKey } from './log-marks.js';
 import type { LogEntry, SlotReservation, Store, SubscriptionHandlers } from './store.js';
 
 interface Entry {
@@ -122,7 +122,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     },
     // No replicas here: `replicas` is always 0, whatever was asked (config refuses to ask).
     appendLog(key, batch, { maxLen, writerTtlMs }) {
-      if (!marks.accept(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs)) {
+      if (!marks.accept(logMarkKey(key, batch.writer), batch.seq, writerTtlMs)) {
         return Promise.resolve({ landed: false, replicas: 0 });
       }
       append(key, batch.entries, maxLen);
@@ -131,7 +131,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     redeliverLog(key, batches, { maxLen, writerTtlMs }) {
       const totals = { appended: 0, skipped: 0, uncertain: 0, replicas: 0 };
       for (const batch of batches) {
-        const verdict = marks.redeliver(`${key}:w:${batch.writer}`, batch.seq, writerTtlMs);
+        const verdict = marks.redeliver(logMarkKey(key, batch.writer), batch.seq, writerTtlMs);
         if (verdict === 'skip') {
           totals.skipped += batch.entries.length;
           continue;

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { logMarkKey } from './log-marks.js';
 import type { LogAppendOptions, LogAppendResult, LogBatch, LogRedeliveryResult } from './store.js';
 
 /** The log's scripts (redis-scripts.ts APPEND_LOG, REDELIVER_LOG), registered with defineCommand. */
@@ -134,11 +135,6 @@ async function replies(pipeline: LogPipeline): Promise<unknown[]> {
     if (error !== null) throw error;
     return reply;
   });
-}
-
-/** A writer's mark lives beside its log, in the same Cluster slot (the log key's hash tag). */
-function logMarkKey(key: string, writer: string): string {
-  return `${key}:w:${writer}`;
 }
 
 function runsByWriter(batches: readonly LogBatch[]): LogBatch[][] {
