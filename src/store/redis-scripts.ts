@@ -80,7 +80,9 @@ return 1`;
 const LOG_MARK = `local function fmt(n) return string.format('%d', n) end
 local function addGap(mark, from, to)
   redis.call('HSET', mark, 'g' .. fmt(from), fmt(to))
-  if redis.call('HLEN', mark) <= ${MAX_LOG_GAPS} + 2 then return end
+  -- Only the ranges count: hwm and horizon are not there yet on a young mark.
+  local ranges = redis.call('HLEN', mark) - redis.call('HEXISTS', mark, 'hwm') - redis.call('HEXISTS', mark, 'horizon')
+  if ranges <= ${MAX_LOG_GAPS} then return end
   local fields = redis.call('HGETALL', mark)
   local oldest, oldestTo
   for i = 1, #fields, 2 do

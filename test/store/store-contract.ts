@@ -225,6 +225,12 @@ export function storeContract(name: string, make: () => Store) {
         logOptions,
       );
       expect(recent).toEqual({ appended: 1, skipped: 1, uncertain: 0, replicas: 0 });
+      // Exactly MAX_LOG_GAPS kept: of the MAX_LOG_GAPS + 10 skipped numbers 1, 3, 5…, the ten
+      // oldest (1…19) are forgotten and 21 is the oldest still known.
+      const edge = await store.redeliverLog(key('log'), [batch('w', 19, -3)], logOptions);
+      expect(edge).toMatchObject({ appended: 1, uncertain: 1 });
+      const kept = await store.redeliverLog(key('log'), [batch('w', 21, -4)], logOptions);
+      expect(kept).toMatchObject({ appended: 1, uncertain: 0 });
     });
 
     it('publish reaches every subscriber that is up, on its channel only, and none once closed', async () => {
