@@ -48,48 +48,46 @@ export function authRoutes(options: AuthRoutesOptions) {
   const byPassword = { method: 'password' };
   const audit = options.recordAuthEvent;
 
-  // Without USERS_FILE there is no password login: the route answers as an unknown one.
-  if (!options.passwordLogin) {
-    app.post('/auth/login', () => {
-      throw new ApiError('NOT_FOUND', 'No such route.');
+  // Without USERS_FILE there is no password login: no route, so app.notFound answers 404, and
+  // /auth/methods and /openapi.json, which read the app's routes, leave it out too.
+  if (options.passwordLogin) {
+    app.post('/auth/login', async (c) => {
+      const { username, password } = await readCredentials(c);
+      const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
+      if (!result.ok) {
+        const error =
+          result.reason === 'throttled'
+            ? new ApiError('TOO_MANY_ATTEMPTS', 'Too many failed logins; try again later.', {
+                retryAfterS: result.retryAfterS,
+              })
+            : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
+        metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
+        const userId = users.byUsername(username)?.id ?? null;
+        await audit(c, 'auth.login_failed', { ...byPassword, actor: { userId, username } }, error);
+        throw error;
+      }
+
+      // A new id at every login (no fixation); the session the browser came with ends here.
+      const previous = cookie.read(c);
+      if (previous !== undefined && previous !== '') await sessions.destroy(previous);
+      const session = await sessions.create(result.user.id, {
+        method: 'password',
+        ip: c.get('clientIp'),
+        userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
+      });
+      try {
+        const actor = { userId: result.user.id, username: result.user.username };
+        await audit(c, 'auth.login', { ...byPassword, actor });
+      } catch (error) {
+        // Unaudited, the login must not stand.
+        await sessions.destroy(session.token).catch(() => undefined);
+        throw error;
+      }
+      cookie.set(c, session.token);
+      metrics.logins.inc({ result: 'success' });
+      return ok(c, sessionData(result.user, session));
     });
   }
-  app.post('/auth/login', async (c) => {
-    const { username, password } = await readCredentials(c);
-    const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
-    if (!result.ok) {
-      const error =
-        result.reason === 'throttled'
-          ? new ApiError('TOO_MANY_ATTEMPTS', 'Too many failed logins; try again later.', {
-              retryAfterS: result.retryAfterS,
-            })
-          : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
-      metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
-      const userId = users.byUsername(username)?.id ?? null;
-      await audit(c, 'auth.login_failed', { ...byPassword, actor: { userId, username } }, error);
-      throw error;
-    }
-
-    // A new id at every login (no fixation); the session the browser came with ends here.
-    const previous = cookie.read(c);
-    if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-    const session = await sessions.create(result.user.id, {
-      method: 'password',
-      ip: c.get('clientIp'),
-      userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
-    });
-    try {
-      const actor = { userId: result.user.id, username: result.user.username };
-      await audit(c, 'auth.login', { ...byPassword, actor });
-    } catch (error) {
-      // Unaudited, the login must not stand.
-      await sessions.destroy(session.token).catch(() => undefined);
-      throw error;
-    }
-    cookie.set(c, session.token);
-    metrics.logins.inc({ result: 'success' });
-    return ok(c, sessionData(result.user, session));
-  });
 
   const withSession = new Hono<SessionEnv>();
   withSession.get('/auth/session', options.session, (c) =>
