@@ -15,6 +15,9 @@ import type { AppEnv, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
 import { invalidInput } from '../validate.js';
 
+/** Served only when USERS_FILE is set; /auth/methods offers password login exactly then. */
+export const PASSWORD_LOGIN_PATH = '/auth/login';
+
 /** Refused before any hashing. */
 const MAX_FIELD_BYTES = MAX_PASSWORD_BYTES;
 
@@ -51,7 +54,7 @@ export function authRoutes(options: AuthRoutesOptions) {
   // Without USERS_FILE there is no password login: no route, so app.notFound answers 404, and
   // /auth/methods and /openapi.json, which read the app's routes, leave it out too.
   if (options.passwordLogin) {
-    app.post('/auth/login', async (c) => {
+    app.post(PASSWORD_LOGIN_PATH, async (c) => {
       const { username, password } = await readCredentials(c);
       const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
       if (!result.ok) {

@@ -36,6 +36,11 @@ const loginQuery = z.strictObject({
     .optional(),
 });
 
+/** Where single sign-on starts; /auth/methods offers it exactly when this route is served. */
+export const OIDC_LOGIN_PATH = '/auth/oidc/login';
+/** Where the provider sends the browser back. */
+export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+
 const BINDING = /^[A-Za-z0-9_-]{43}$/;
 const SSO = { method: 'oidc' } as const;
 
@@ -56,7 +61,7 @@ export function oidcRoutes(options: OidcRoutesOptions) {
   const audit = options.recordAuthEvent;
   const app = new Hono<AppEnv>();
 
-  app.get('/auth/oidc/login', validate('query', loginQuery), async (c) => {
+  app.get(OIDC_LOGIN_PATH, validate('query', loginQuery), async (c) => {
     const existing = ssoCookie.read(c);
     const binding =
       existing !== undefined && BINDING.test(existing) ? existing : randomBytes(32).toString('base64url');
@@ -75,7 +80,7 @@ export function oidcRoutes(options: OidcRoutesOptions) {
     return redirect(c, started.url);
   });
 
-  app.get('/auth/oidc/callback', async (c) => {
+  app.get(OIDC_CALLBACK_PATH, async (c) => {
     const finished = await login.finish(new URL(c.req.url).searchParams, ssoCookie.read(c));
     if (!finished.ok) {
       const error = ssoError(finished.failure);
