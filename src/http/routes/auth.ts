@@ -128,7 +128,7 @@ export function authRoutes(options: AuthRoutesOptions) {
  * The `data` of login and of GET /auth/session: groups and roles as the users file (or, for an
  * SSO session, the group map) says now, and how the user logged in.
  */
-export function sessionData(user: Principal, session: ResolvedSession) {
+function sessionData(user: Principal, session: ResolvedSession) {
   return {
     user: { id: user.id, username: user.username, accountGroups: user.accountGroups, roles: user.roles },
     csrfToken: session.record.csrfToken,

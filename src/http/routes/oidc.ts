@@ -19,7 +19,7 @@ const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 const HERE = 'http://gateway.invalid';
 
 /** A path on this origin only: `/x`, never `//host`, `/\host`, `https://host` or a control character. */
-export function isLocalPath(value: string): boolean {
+function isLocalPath(value: string): boolean {
   if (!value.startsWith('/') || value.startsWith('//') || UNSAFE.test(value)) return false;
   try {
     return new URL(value, HERE).origin === HERE;

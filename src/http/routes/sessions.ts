@@ -22,7 +22,7 @@ export interface SessionsRoutesOptions {
 }
 
 /** One session as GET /auth/sessions shows it: never its cookie value nor its store key. */
-export function sessionItem(entry: SessionEntry, currentIdHash: string) {
+function sessionItem(entry: SessionEntry, currentIdHash: string) {
   const { record } = entry;
   return {
     id: entry.handle,
