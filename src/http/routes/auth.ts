@@ -13,6 +13,7 @@ import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { startSession } from '../session-start.js';
 import { invalidInput } from '../validate.js';
 
 /** Served only when USERS_FILE is set; /auth/methods offers password login exactly then. */
@@ -48,7 +49,7 @@ export interface AuthRoutesOptions extends LoginServices {
 export function authRoutes(options: AuthRoutesOptions) {
   const { cookie, sessions, users, metrics, oidcLogout } = options;
   const app = new Hono<AppEnv>();
-  const byPassword = { method: 'password' };
+  const byPassword = { method: 'password' } as const;
   const audit = options.recordAuthEvent;
 
   // Without USERS_FILE there is no password login: no route, so app.notFound answers 404, and
@@ -70,24 +71,8 @@ export function authRoutes(options: AuthRoutesOptions) {
         throw error;
       }
 
-      // A new id at every login (no fixation); the session the browser came with ends here.
-      const previous = cookie.read(c);
-      if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-      const session = await sessions.create(result.user.id, {
-        method: 'password',
-        ip: c.get('clientIp'),
-        userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
-      });
-      try {
-        const actor = { userId: result.user.id, username: result.user.username };
-        await audit(c, 'auth.login', { ...byPassword, actor });
-      } catch (error) {
-        // Unaudited, the login must not stand.
-        await sessions.destroy(session.token).catch(() => undefined);
-        throw error;
-      }
-      cookie.set(c, session.token);
-      metrics.logins.inc({ result: 'success' });
+      const actor = { userId: result.user.id, username: result.user.username };
+      const session = await startSession(c, options, actor, byPassword);
       return ok(c, sessionData(result.user, session));
     });
   }

@@ -11,6 +11,7 @@ import { ok, redirect } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { startSession } from '../session-start.js';
 import type { SsoCookie } from '../sso-cookie.js';
 import { validate } from '../validate.js';
 
@@ -57,7 +58,7 @@ export interface OidcRoutesOptions {
 
 /** GET /auth/oidc/login, GET /auth/oidc/callback, POST /auth/oidc/backchannel-logout. */
 export function oidcRoutes(options: OidcRoutesOptions) {
-  const { login, sessions, cookie, ssoCookie, metrics, logger } = options;
+  const { login, ssoCookie, metrics, logger } = options;
   const audit = options.recordAuthEvent;
   const app = new Hono<AppEnv>();
 
@@ -93,28 +94,9 @@ export function oidcRoutes(options: OidcRoutesOptions) {
       await audit(c, 'auth.login_failed', { ...SSO, actor, reason: finished.failure.kind }, error);
       throw error;
     }
-    // A new id at every login (no fixation); the session the browser came with ends here.
-    const previous = cookie.read(c);
-    if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-    const session = await sessions.create(finished.userId, {
-      method: 'oidc',
-      ip: c.get('clientIp'),
-      userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
-      oidc: finished.claims,
-    });
-    try {
-      await audit(c, 'auth.login', {
-        ...SSO,
-        actor: { userId: finished.userId, username: finished.claims.username },
-      });
-    } catch (error) {
-      // Unaudited, the login must not stand.
-      await sessions.destroy(session.token).catch(() => undefined);
-      throw error;
-    }
+    const actor = { userId: finished.userId, username: finished.claims.username };
+    await startSession(c, options, actor, { ...SSO, oidc: finished.claims });
     c.get('report').userId = finished.userId;
-    cookie.set(c, session.token);
-    metrics.logins.inc({ result: 'success' });
     return redirect(c, finished.returnTo);
   });
 
