@@ -1,15 +1,15 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { requireRole, ROLES } from '../../auth/access.js';
 import type { SessionService, UserDirectory } from '../../auth/identity.js';
 import { sessionIdHash } from '../../auth/sessions.js';
 import { USER_ID } from '../../auth/user-directory.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
-import { csrfRefusal } from '../csrf-check.js';
 import { ok } from '../envelope.js';
 import { toApiError } from '../error-handler.js';
 import type { SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { endedByCaller, requireCsrfToEnd } from '../session-end.js';
 import { validate } from '../validate.js';
 
 const userParam = z.object({ userId: z.string().regex(USER_ID, 'must be a user id') });
@@ -27,25 +27,17 @@ export function adminRoutes(options: AdminRoutesOptions) {
   const { sessions, users, cookie } = options;
   const audit = options.recordAuthEvent;
   const mayRevoke = requireRole(ROLES.admin, "Ending another user's sessions");
-  const fieldsOf = (c: Context<SessionEnv>) => {
-    const admin = c.get('user');
-    return {
-      actor: { userId: admin.id, username: admin.username },
-      method: c.get('session').record.method,
-      reason: 'revoked',
-    };
-  };
-  /** The role, then the CSRF token: a refusal is audited with the user id as given. */
+  /** The role, then the CSRF token: a refusal of either is audited with the user id as given. */
   const requireAdmin: MiddlewareHandler<SessionEnv> = async function requireAdmin(c, next) {
+    const subject = { userId: c.req.param('userId') ?? null, username: null };
+    const fields = { ...endedByCaller(c, 'revoked'), subject };
     try {
       mayRevoke(c.get('user'));
-      const refused = csrfRefusal(c);
-      if (refused !== undefined) throw refused;
     } catch (error) {
-      const subject = { userId: c.req.param('userId') ?? null, username: null };
-      await audit(c, 'auth.logout', { ...fieldsOf(c), subject }, toApiError(error));
+      await audit(c, 'auth.logout', fields, toApiError(error));
       throw error;
     }
+    await requireCsrfToEnd(c, audit, fields);
     await next();
   };
 
@@ -59,7 +51,11 @@ export function adminRoutes(options: AdminRoutesOptions) {
       const entries = await sessions.listOf(userId);
       await sessions.end(entries);
       const username = users.byId(userId)?.username ?? entries[0]?.record.oidc?.username ?? null;
-      await audit(c, 'auth.logout', { ...fieldsOf(c), subject: { userId, username }, ended: entries.length });
+      await audit(c, 'auth.logout', {
+        ...endedByCaller(c, 'revoked'),
+        subject: { userId, username },
+        ended: entries.length,
+      });
       const current = sessionIdHash(c.get('session').token);
       if (entries.some((e) => e.idHash === current)) cookie.clear(c);
       return ok(c, { ended: entries.length });

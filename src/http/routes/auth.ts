@@ -8,11 +8,11 @@ import { MAX_PASSWORD_BYTES } from '../../auth/password-input.js';
 import type { BackgroundTasks } from '../../platform/background-tasks.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
-import { csrfRefusal } from '../csrf-check.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { endedByCaller, requireCsrfToEnd } from '../session-end.js';
 import { startSession } from '../session-start.js';
 import { invalidInput } from '../validate.js';
 
@@ -83,18 +83,9 @@ export function authRoutes(options: AuthRoutesOptions) {
   );
 
   withSession.post('/auth/logout', options.session, async (c) => {
-    const user = c.get('user');
     const { record, token } = c.get('session');
-    const fields = {
-      actor: { userId: user.id, username: user.username },
-      method: record.method,
-      reason: 'user',
-    };
-    const refused = csrfRefusal(c);
-    if (refused !== undefined) {
-      await audit(c, 'auth.logout', fields, refused);
-      throw refused;
-    }
+    const fields = endedByCaller(c, 'user');
+    await requireCsrfToEnd(c, audit, fields);
     const sso = record.method === 'oidc' ? oidcLogout : undefined;
     // Built before the session goes: the ID token for id_token_hint is in its record.
     const endSessionUrl = sso?.endSessionUrl(record) ?? null;
