@@ -7,7 +7,7 @@ import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
-import { endedByCaller, requireCsrfToEnd } from '../session-end.js';
+import { endedByCaller, endSessions, requireCsrfToEnd } from '../session-end.js';
 import { validate } from '../validate.js';
 
 const handleParam = z.object({
@@ -37,16 +37,8 @@ function sessionItem(entry: SessionEntry, currentIdHash: string) {
 
 /** GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions ("log out everywhere"). */
 export function sessionsRoutes(options: SessionsRoutesOptions) {
-  const { sessions, cookie } = options;
+  const { sessions } = options;
   const audit = options.recordAuthEvent;
-  /** Ends `entries` as the caller, audited; the cookie goes when the caller's own session was one. */
-  const endMine = async (c: Context<SessionEnv>, entries: SessionEntry[], reason: string) => {
-    await sessions.end(entries);
-    await audit(c, 'auth.logout', { ...endedByCaller(c, reason), ended: entries.length });
-    const current = sessionIdHash(c.get('session').token);
-    if (entries.some((e) => e.idHash === current)) cookie.clear(c);
-    return ok(c, { ended: entries.length });
-  };
   const requireCsrf = (reason: string) =>
     async function requireCsrf(c: Context<SessionEnv>, next: () => Promise<void>) {
       await requireCsrfToEnd(c, audit, endedByCaller(c, reason));
@@ -68,10 +60,10 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
         const { id } = c.req.valid('param');
         const entry = (await sessions.listOf(c.get('user').id)).find((e) => e.handle === id);
         if (entry === undefined) throw new ApiError('NOT_FOUND', 'You have no live session with this id.');
-        return endMine(c, [entry], 'user');
+        return endSessions(c, options, [entry], endedByCaller(c, 'user'));
       },
     )
     .delete('/auth/sessions', options.session, requireCsrf('everywhere'), async (c) =>
-      endMine(c, await sessions.listOf(c.get('user').id), 'everywhere'),
+      endSessions(c, options, await sessions.listOf(c.get('user').id), endedByCaller(c, 'everywhere')),
     );
 }
