@@ -19,8 +19,8 @@ import { createOpenApiDocument } from './http/openapi/document.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { authMethodsRoutes } from './http/routes/auth-methods.js';
-import { authRoutes } from './http/routes/auth.js';
-import { oidcRoutes } from './http/routes/oidc.js';
+import { authRoutes, PASSWORD_LOGIN_PATH } from './http/routes/auth.js';
+import { OIDC_CALLBACK_PATH, OIDC_LOGIN_PATH, oidcRoutes } from './http/routes/oidc.js';
 import { openApiRoutes } from './http/routes/openapi.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { pageRoutes } from './http/routes/pages.js';
@@ -62,11 +62,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     crossSiteProtection({
       corsOrigins: config.corsOrigins,
       // The provider sends the browser back with a cross-site navigation; the state checks it.
-      navigations: sso === undefined ? [] : ['/auth/oidc/login', '/auth/oidc/callback'],
+      navigations: sso === undefined ? [] : [OIDC_LOGIN_PATH, OIDC_CALLBACK_PATH],
     }),
   );
   // Outside the body limit: a login refused before its route runs (413) is audited too.
-  if (passwordLogin) app.use('/auth/login', auditLoginRefusals({ audit: deps.audit, onError, clock }));
+  if (passwordLogin) app.use(PASSWORD_LOGIN_PATH, auditLoginRefusals({ audit: deps.audit, onError, clock }));
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {

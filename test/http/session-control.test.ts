@@ -152,4 +152,42 @@ describe('session control', () => {
       subject: { userId: 'u_bob', username: 'bob' },
     });
   });
+
+  it('a refused end of sessions is audited like the logout it stopped: without the role, without the CSRF token', async () => {
+    const alice = await a.login('alice', 'alice-password-1');
+    const ada = await a.login('ada', 'ada-password-1');
+    const latest = async (actor: string) =>
+      (await a.deps.audit.query({ actor, event: 'auth.logout', limit: 1 })).items[0];
+    const revoke = '/admin/users/u_bob/sessions/revoke';
+    const asGiven = { userId: 'u_bob', username: null };
+
+    expect((await call(a, 'POST', revoke, alice.cookie, alice.csrfToken)).status).toBe(403);
+    expect(await latest('alice')).toMatchObject({
+      reason: 'revoked',
+      method: 'password',
+      actor: { userId: 'u_alice', username: 'alice' },
+      subject: asGiven,
+      outcome: { status: 403, code: 'FORBIDDEN' },
+    });
+    expect((await call(a, 'POST', revoke, ada.cookie)).status).toBe(403);
+    expect(await latest('ada')).toMatchObject({
+      reason: 'revoked',
+      actor: { userId: 'u_ada', username: 'ada' },
+      subject: asGiven,
+      outcome: { status: 403, code: 'CSRF_FAILED' },
+    });
+    for (const [method, path, reason] of [
+      ['DELETE', '/auth/sessions', 'everywhere'],
+      ['POST', '/auth/logout', 'user'],
+    ] as const) {
+      expect((await call(a, method, path, alice.cookie)).status, path).toBe(403);
+      expect(await latest('alice'), path).toMatchObject({
+        reason,
+        method: 'password',
+        actor: { userId: 'u_alice', username: 'alice' },
+        outcome: { status: 403, code: 'CSRF_FAILED' },
+      });
+    }
+    expect(await alive(a, alice.cookie)).toBe(true);
+  });
 });

@@ -380,6 +380,14 @@ describe('single sign-on once the provider is up', () => {
     expect(places.logs).toContain('"method":"oidc"');
   });
 
+  it('GET /auth/methods offers both ways in when both are on', async () => {
+    const res = await fetch(`${gw.url}/auth/methods`);
+    expect(((await res.json()) as Envelope).data).toEqual({
+      password: true,
+      oidc: { enabled: true, loginPath: '/auth/oidc/login' },
+    });
+  });
+
   it('with OIDC_ISSUER and no USERS_FILE, SSO is the only login: POST /auth/login is 404', async () => {
     const only = await startGateway({ env: { ...ssoEnv(ports, groupMapFile), USERS_FILE: '' } });
     try {
@@ -392,6 +400,30 @@ describe('single sign-on once the provider is up', () => {
       expect(res.status).toBe(404);
       expect(await only.deps.sso?.client.discover()).toBe(true);
       expect((await createBrowser().fetch(`${only.url}/auth/oidc/login`)).status).toBe(302);
+    } finally {
+      await only.close();
+    }
+  });
+
+  it('with no USERS_FILE, no password login is offered, documented or routed (404, not 405)', async () => {
+    const only = await startGateway({ env: { ...ssoEnv(ports, groupMapFile), USERS_FILE: '' } });
+    try {
+      const methods = (await (await fetch(`${only.url}/auth/methods`)).json()) as Envelope;
+      expect(methods.data).toEqual({
+        password: false,
+        oidc: { enabled: true, loginPath: '/auth/oidc/login' },
+      });
+      const doc = (await (await fetch(`${only.url}/openapi.json`)).json()) as { paths: object };
+      expect(Object.keys(doc.paths)).not.toContain('/auth/login');
+      expect(Object.keys(doc.paths)).toContain('/auth/oidc/login');
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(`${only.url}/auth/login`, { method });
+        expect(res.status, method).toBe(404);
+        expect(((await res.json()) as Envelope).error).toMatchObject({
+          code: 'NOT_FOUND',
+          message: 'No such route.',
+        });
+      }
     } finally {
       await only.close();
     }

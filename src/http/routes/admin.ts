@@ -1,15 +1,13 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { requireRole, ROLES } from '../../auth/access.js';
 import type { SessionService, UserDirectory } from '../../auth/identity.js';
-import { sessionIdHash } from '../../auth/sessions.js';
 import { USER_ID } from '../../auth/user-directory.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
-import { csrfRefusal } from '../csrf-check.js';
-import { ok } from '../envelope.js';
 import { toApiError } from '../error-handler.js';
 import type { SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { endedByCaller, endSessions, requireCsrfToEnd } from '../session-end.js';
 import { validate } from '../validate.js';
 
 const userParam = z.object({ userId: z.string().regex(USER_ID, 'must be a user id') });
@@ -24,28 +22,20 @@ export interface AdminRoutesOptions {
 
 /** POST /admin/users/{userId}/sessions/revoke — role `admin` ends every session of a user. */
 export function adminRoutes(options: AdminRoutesOptions) {
-  const { sessions, users, cookie } = options;
+  const { sessions, users } = options;
   const audit = options.recordAuthEvent;
   const mayRevoke = requireRole(ROLES.admin, "Ending another user's sessions");
-  const fieldsOf = (c: Context<SessionEnv>) => {
-    const admin = c.get('user');
-    return {
-      actor: { userId: admin.id, username: admin.username },
-      method: c.get('session').record.method,
-      reason: 'revoked',
-    };
-  };
-  /** The role, then the CSRF token: a refusal is audited with the user id as given. */
+  /** The role, then the CSRF token: a refusal of either is audited with the user id as given. */
   const requireAdmin: MiddlewareHandler<SessionEnv> = async function requireAdmin(c, next) {
+    const subject = { userId: c.req.param('userId') ?? null, username: null };
+    const fields = { ...endedByCaller(c, 'revoked'), subject };
     try {
       mayRevoke(c.get('user'));
-      const refused = csrfRefusal(c);
-      if (refused !== undefined) throw refused;
     } catch (error) {
-      const subject = { userId: c.req.param('userId') ?? null, username: null };
-      await audit(c, 'auth.logout', { ...fieldsOf(c), subject }, toApiError(error));
+      await audit(c, 'auth.logout', fields, toApiError(error));
       throw error;
     }
+    await requireCsrfToEnd(c, audit, fields);
     await next();
   };
 
@@ -57,12 +47,9 @@ export function adminRoutes(options: AdminRoutesOptions) {
     async (c) => {
       const { userId } = c.req.valid('param');
       const entries = await sessions.listOf(userId);
-      await sessions.end(entries);
       const username = users.byId(userId)?.username ?? entries[0]?.record.oidc?.username ?? null;
-      await audit(c, 'auth.logout', { ...fieldsOf(c), subject: { userId, username }, ended: entries.length });
-      const current = sessionIdHash(c.get('session').token);
-      if (entries.some((e) => e.idHash === current)) cookie.clear(c);
-      return ok(c, { ended: entries.length });
+      const subject = { userId, username };
+      return endSessions(c, options, entries, { ...endedByCaller(c, 'revoked'), subject });
     },
   );
 }

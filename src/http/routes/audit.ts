@@ -16,7 +16,7 @@ const isoTime = single('must be an ISO 8601 time')
   .meta({ description: 'An ISO 8601 time with offset (2025-01-31T12:00:00Z) or a date (2025-01-31).' });
 
 /** A repeated parameter arrives as an array and fails `z.string()`; unknown ones fail `strict`. */
-export const auditQuerySchema = z
+const auditQuerySchema = z
   .object({
     actor: single('must be a string').min(1).max(1024).optional(),
     accountGroupId: single('must be a string').min(1).max(1024).optional(),

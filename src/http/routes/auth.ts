@@ -8,12 +8,16 @@ import { MAX_PASSWORD_BYTES } from '../../auth/password-input.js';
 import type { BackgroundTasks } from '../../platform/background-tasks.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
-import { csrfRefusal } from '../csrf-check.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv, SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { endedByCaller, requireCsrfToEnd } from '../session-end.js';
+import { startSession } from '../session-start.js';
 import { invalidInput } from '../validate.js';
+
+/** Served only when USERS_FILE is set; /auth/methods offers password login exactly then. */
+export const PASSWORD_LOGIN_PATH = '/auth/login';
 
 /** Refused before any hashing. */
 const MAX_FIELD_BYTES = MAX_PASSWORD_BYTES;
@@ -45,51 +49,33 @@ export interface AuthRoutesOptions extends LoginServices {
 export function authRoutes(options: AuthRoutesOptions) {
   const { cookie, sessions, users, metrics, oidcLogout } = options;
   const app = new Hono<AppEnv>();
-  const byPassword = { method: 'password' };
+  const byPassword = { method: 'password' } as const;
   const audit = options.recordAuthEvent;
 
-  // Without USERS_FILE there is no password login: the route answers as an unknown one.
-  if (!options.passwordLogin) {
-    app.post('/auth/login', () => {
-      throw new ApiError('NOT_FOUND', 'No such route.');
+  // Without USERS_FILE there is no password login: no route, so app.notFound answers 404, and
+  // /auth/methods and /openapi.json, which read the app's routes, leave it out too.
+  if (options.passwordLogin) {
+    app.post(PASSWORD_LOGIN_PATH, async (c) => {
+      const { username, password } = await readCredentials(c);
+      const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
+      if (!result.ok) {
+        const error =
+          result.reason === 'throttled'
+            ? new ApiError('TOO_MANY_ATTEMPTS', 'Too many failed logins; try again later.', {
+                retryAfterS: result.retryAfterS,
+              })
+            : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
+        metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
+        const userId = users.byUsername(username)?.id ?? null;
+        await audit(c, 'auth.login_failed', { ...byPassword, actor: { userId, username } }, error);
+        throw error;
+      }
+
+      const actor = { userId: result.user.id, username: result.user.username };
+      const session = await startSession(c, options, actor, byPassword);
+      return ok(c, sessionData(result.user, session));
     });
   }
-  app.post('/auth/login', async (c) => {
-    const { username, password } = await readCredentials(c);
-    const result = await verifyLogin(options, { username, password, ip: c.get('clientIp') });
-    if (!result.ok) {
-      const error =
-        result.reason === 'throttled'
-          ? new ApiError('TOO_MANY_ATTEMPTS', 'Too many failed logins; try again later.', {
-              retryAfterS: result.retryAfterS,
-            })
-          : new ApiError('INVALID_CREDENTIALS', 'The username or password is not right.');
-      metrics.logins.inc({ result: result.reason === 'throttled' ? 'throttled' : 'failure' });
-      const userId = users.byUsername(username)?.id ?? null;
-      await audit(c, 'auth.login_failed', { ...byPassword, actor: { userId, username } }, error);
-      throw error;
-    }
-
-    // A new id at every login (no fixation); the session the browser came with ends here.
-    const previous = cookie.read(c);
-    if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-    const session = await sessions.create(result.user.id, {
-      method: 'password',
-      ip: c.get('clientIp'),
-      userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
-    });
-    try {
-      const actor = { userId: result.user.id, username: result.user.username };
-      await audit(c, 'auth.login', { ...byPassword, actor });
-    } catch (error) {
-      // Unaudited, the login must not stand.
-      await sessions.destroy(session.token).catch(() => undefined);
-      throw error;
-    }
-    cookie.set(c, session.token);
-    metrics.logins.inc({ result: 'success' });
-    return ok(c, sessionData(result.user, session));
-  });
 
   const withSession = new Hono<SessionEnv>();
   withSession.get('/auth/session', options.session, (c) =>
@@ -97,18 +83,9 @@ export function authRoutes(options: AuthRoutesOptions) {
   );
 
   withSession.post('/auth/logout', options.session, async (c) => {
-    const user = c.get('user');
     const { record, token } = c.get('session');
-    const fields = {
-      actor: { userId: user.id, username: user.username },
-      method: record.method,
-      reason: 'user',
-    };
-    const refused = csrfRefusal(c);
-    if (refused !== undefined) {
-      await audit(c, 'auth.logout', fields, refused);
-      throw refused;
-    }
+    const fields = endedByCaller(c, 'user');
+    await requireCsrfToEnd(c, audit, fields);
     const sso = record.method === 'oidc' ? oidcLogout : undefined;
     // Built before the session goes: the ID token for id_token_hint is in its record.
     const endSessionUrl = sso?.endSessionUrl(record) ?? null;
@@ -127,7 +104,7 @@ export function authRoutes(options: AuthRoutesOptions) {
  * The `data` of login and of GET /auth/session: groups and roles as the users file (or, for an
  * SSO session, the group map) says now, and how the user logged in.
  */
-export function sessionData(user: Principal, session: ResolvedSession) {
+function sessionData(user: Principal, session: ResolvedSession) {
   return {
     user: { id: user.id, username: user.username, accountGroups: user.accountGroups, roles: user.roles },
     csrfToken: session.record.csrfToken,

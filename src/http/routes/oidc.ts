@@ -11,6 +11,7 @@ import { ok, redirect } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { startSession } from '../session-start.js';
 import type { SsoCookie } from '../sso-cookie.js';
 import { validate } from '../validate.js';
 
@@ -19,7 +20,7 @@ const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 const HERE = 'http://gateway.invalid';
 
 /** A path on this origin only: `/x`, never `//host`, `/\host`, `https://host` or a control character. */
-export function isLocalPath(value: string): boolean {
+function isLocalPath(value: string): boolean {
   if (!value.startsWith('/') || value.startsWith('//') || UNSAFE.test(value)) return false;
   try {
     return new URL(value, HERE).origin === HERE;
@@ -35,6 +36,11 @@ const loginQuery = z.strictObject({
     .refine(isLocalPath, 'must be a path on this site, like /app')
     .optional(),
 });
+
+/** Where single sign-on starts; /auth/methods offers it exactly when this route is served. */
+export const OIDC_LOGIN_PATH = '/auth/oidc/login';
+/** Where the provider sends the browser back. */
+export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 
 const BINDING = /^[A-Za-z0-9_-]{43}$/;
 const SSO = { method: 'oidc' } as const;
@@ -52,11 +58,11 @@ export interface OidcRoutesOptions {
 
 /** GET /auth/oidc/login, GET /auth/oidc/callback, POST /auth/oidc/backchannel-logout. */
 export function oidcRoutes(options: OidcRoutesOptions) {
-  const { login, sessions, cookie, ssoCookie, metrics, logger } = options;
+  const { login, ssoCookie, metrics, logger } = options;
   const audit = options.recordAuthEvent;
   const app = new Hono<AppEnv>();
 
-  app.get('/auth/oidc/login', validate('query', loginQuery), async (c) => {
+  app.get(OIDC_LOGIN_PATH, validate('query', loginQuery), async (c) => {
     const existing = ssoCookie.read(c);
     const binding =
       existing !== undefined && BINDING.test(existing) ? existing : randomBytes(32).toString('base64url');
@@ -75,7 +81,7 @@ export function oidcRoutes(options: OidcRoutesOptions) {
     return redirect(c, started.url);
   });
 
-  app.get('/auth/oidc/callback', async (c) => {
+  app.get(OIDC_CALLBACK_PATH, async (c) => {
     const finished = await login.finish(new URL(c.req.url).searchParams, ssoCookie.read(c));
     if (!finished.ok) {
       const error = ssoError(finished.failure);
@@ -88,28 +94,9 @@ export function oidcRoutes(options: OidcRoutesOptions) {
       await audit(c, 'auth.login_failed', { ...SSO, actor, reason: finished.failure.kind }, error);
       throw error;
     }
-    // A new id at every login (no fixation); the session the browser came with ends here.
-    const previous = cookie.read(c);
-    if (previous !== undefined && previous !== '') await sessions.destroy(previous);
-    const session = await sessions.create(finished.userId, {
-      method: 'oidc',
-      ip: c.get('clientIp'),
-      userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
-      oidc: finished.claims,
-    });
-    try {
-      await audit(c, 'auth.login', {
-        ...SSO,
-        actor: { userId: finished.userId, username: finished.claims.username },
-      });
-    } catch (error) {
-      // Unaudited, the login must not stand.
-      await sessions.destroy(session.token).catch(() => undefined);
-      throw error;
-    }
+    const actor = { userId: finished.userId, username: finished.claims.username };
+    await startSession(c, options, actor, { ...SSO, oidc: finished.claims });
     c.get('report').userId = finished.userId;
-    cookie.set(c, session.token);
-    metrics.logins.inc({ result: 'success' });
     return redirect(c, finished.returnTo);
   });
 

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { SessionEntry, SessionService } from '../../auth/identity.js';
 import { sessionIdHash } from '../../auth/sessions.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
-import { csrfRefusal } from '../csrf-check.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { SessionEnv } from '../request-context.js';
 import type { SessionCookie } from '../session-cookie.js';
+import { endedByCaller, endSessions, requireCsrfToEnd } from '../session-end.js';
 import { validate } from '../validate.js';
 
 const handleParam = z.object({
@@ -22,7 +22,7 @@ export interface SessionsRoutesOptions {
 }
 
 /** One session as GET /auth/sessions shows it: never its cookie value nor its store key. */
-export function sessionItem(entry: SessionEntry, currentIdHash: string) {
+function sessionItem(entry: SessionEntry, currentIdHash: string) {
   const { record } = entry;
   return {
     id: entry.handle,
@@ -37,31 +37,11 @@ export function sessionItem(entry: SessionEntry, currentIdHash: string) {
 
 /** GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions ("log out everywhere"). */
 export function sessionsRoutes(options: SessionsRoutesOptions) {
-  const { sessions, cookie } = options;
+  const { sessions } = options;
   const audit = options.recordAuthEvent;
-  const fieldsOf = (c: Context<SessionEnv>, reason: string) => {
-    const user = c.get('user');
-    return {
-      actor: { userId: user.id, username: user.username },
-      method: c.get('session').record.method,
-      reason,
-    };
-  };
-  /** Ends `entries` as the caller, audited; the cookie goes when the caller's own session was one. */
-  const endMine = async (c: Context<SessionEnv>, entries: SessionEntry[], reason: string) => {
-    await sessions.end(entries);
-    await audit(c, 'auth.logout', { ...fieldsOf(c, reason), ended: entries.length });
-    const current = sessionIdHash(c.get('session').token);
-    if (entries.some((e) => e.idHash === current)) cookie.clear(c);
-    return ok(c, { ended: entries.length });
-  };
   const requireCsrf = (reason: string) =>
     async function requireCsrf(c: Context<SessionEnv>, next: () => Promise<void>) {
-      const refused = csrfRefusal(c);
-      if (refused !== undefined) {
-        await audit(c, 'auth.logout', fieldsOf(c, reason), refused);
-        throw refused;
-      }
+      await requireCsrfToEnd(c, audit, endedByCaller(c, reason));
       await next();
     };
 
@@ -80,10 +60,10 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
         const { id } = c.req.valid('param');
         const entry = (await sessions.listOf(c.get('user').id)).find((e) => e.handle === id);
         if (entry === undefined) throw new ApiError('NOT_FOUND', 'You have no live session with this id.');
-        return endMine(c, [entry], 'user');
+        return endSessions(c, options, [entry], endedByCaller(c, 'user'));
       },
     )
     .delete('/auth/sessions', options.session, requireCsrf('everywhere'), async (c) =>
-      endMine(c, await sessions.listOf(c.get('user').id), 'everywhere'),
+      endSessions(c, options, await sessions.listOf(c.get('user').id), endedByCaller(c, 'everywhere')),
     );
 }
