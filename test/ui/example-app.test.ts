@@ -14,6 +14,7 @@ import {
   type PageProblems,
 } from '../helpers/browser.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { ssoEnv, ssoPorts, TEST_GROUP_MAP, writeGroupMap } from '../helpers/sso.js';
 
 const IDLE_S = 60;
 
@@ -130,6 +131,28 @@ describe('the example app in a browser', () => {
     await shown(page.getByRole('heading', { name: 'Sign in' }));
     expect((await context.request.get(`${gw.url}/auth/session`)).status()).toBe(401);
     expectClean(problems);
+  });
+
+  it('offers only the SSO link when the gateway has no password login', async () => {
+    const groupMapFile = writeGroupMap(TEST_GROUP_MAP);
+    // The provider need not run: the gateway starts without it and says what it offers.
+    const ssoOnly = await startGateway({
+      store: 'memory',
+      env: { UI_ENABLED: 'true', USERS_FILE: '', ...ssoEnv(await ssoPorts(), groupMapFile) },
+    });
+    try {
+      const { page, problems } = await open(ssoOnly);
+      const link = page.getByRole('link', { name: 'Sign in with SSO' });
+      await shown(link);
+      await focused(link);
+      expect(await link.getAttribute('href')).toBe('/auth/oidc/login?returnTo=%2F');
+      await gone(page.getByLabel('Username'));
+      await gone(page.getByLabel('Password'));
+      await gone(page.getByText('or', { exact: true }));
+      expectClean(problems);
+    } finally {
+      await ssoOnly.close();
+    }
   });
 
   it('shows a wrong password as an error and stays on the sign-in form', async () => {

@@ -31,6 +31,7 @@ const ui = {
   signInError: byId('sign-in-error', HTMLElement),
   signInSubmit: byId('sign-in-submit', HTMLButtonElement),
   sso: byId('sso', HTMLElement),
+  ssoOr: byId('sso-or', HTMLElement),
   ssoLink: byId('sso-link', HTMLAnchorElement),
   scans: byId('scans', HTMLElement),
   scansTitle: byId('scans-title', HTMLElement),
@@ -54,6 +55,8 @@ const ui = {
 
 /** @type {{ csrfToken: string } | undefined} */
 let session;
+/** False when the gateway offers single sign-on only (GET /auth/methods). */
+let passwordLogin = true;
 /** The cursor of each page shown so far: [undefined] is the first page. */
 let cursors = /** @type {(string | undefined)[]} */ ([undefined]);
 let page = 0;
@@ -99,7 +102,8 @@ function showSignIn(notice = '', options = {}) {
   ui.password.value = '';
   if (options.keepUsername !== true) ui.username.value = '';
   setNotice(notice);
-  (ui.username.value === '' ? ui.username : ui.password).focus();
+  if (!passwordLogin) ui.ssoLink.focus();
+  else (ui.username.value === '' ? ui.username : ui.password).focus();
 }
 
 /** @param {import('./api.js').SessionData} data */
@@ -361,10 +365,17 @@ async function signOut() {
 
 async function start() {
   const [methods, current] = await Promise.all([call('GET', '/auth/methods'), call('GET', '/auth/session')]);
-  const sso = methods.ok ? /** @type {import('./api.js').SignInMethods} */ (methods.data).oidc : undefined;
+  const offered = methods.ok ? /** @type {import('./api.js').SignInMethods} */ (methods.data) : undefined;
+  const sso = offered?.oidc;
   if (sso?.enabled === true && sso.loginPath !== null) {
     ui.ssoLink.href = `${sso.loginPath}?returnTo=${encodeURIComponent('/')}`;
     show(ui.sso, true);
+    // SSO only: no password form, and no "or" before the one way in.
+    if (offered?.password === false) {
+      passwordLogin = false;
+      show(ui.signInForm, false);
+      show(ui.ssoOr, false);
+    }
   }
   if (current.ok) {
     showScans(/** @type {import('./api.js').SessionData} */ (current.data));
