@@ -68,6 +68,8 @@ export interface SessionEntry {
 }
 
 export interface ResolvedSession {
+  /** SHA-256 of the token, hex: the session's name in the store and in its end message. */
+  idHash: string;
   record: SessionRecord;
   /** When the session ends if unused: min(idle, absolute). */
   expiresAt: number;

@@ -1,9 +1,7 @@
 import type { ResolvedSession } from './identity.js';
 
 export interface RememberedSession {
-  /** SHA-256 of the token, hex: the store key and the end message, computed once per token. */
-  readonly idHash: string;
-  /** What resolve answers; replaced (never mutated) when last-seen moves. */
+  /** What resolve answers (its id hash computed once per token); replaced, never mutated, when last-seen moves. */
   view: ResolvedSession;
   /** Served from memory before this time only: the fill's time plus the TTL, at most the session's end. */
   readonly until: number;
@@ -24,7 +22,7 @@ export interface SessionMemory {
   /** The current epoch, to pass to `keep` for a read that starts now. */
   epoch(): number;
   get(token: string, now: number): RememberedSession | undefined;
-  keep(token: string, idHash: string, view: ResolvedSession, now: number, since: number): void;
+  keep(token: string, view: ResolvedSession, now: number, since: number): void;
   forget(idHash: string): void;
 }
 
@@ -55,20 +53,21 @@ export function createSessionMemory(options: { ttlMs: number; maxEntries: number
       const remembered = byToken.get(token);
       if (remembered === undefined) return undefined;
       if (now < remembered.until) return remembered;
-      drop(token, remembered.idHash);
+      drop(token, remembered.view.idHash);
       return undefined;
     },
-    keep(token, idHash, view, now, since) {
+    keep(token, view, now, since) {
+      const { idHash } = view;
       if (!on || since !== epoch || ttlMs <= 0) return;
       const until = Math.min(now + ttlMs, view.expiresAt);
       if (until <= now) return;
       // Re-inserted so that Map order is fill order: the first entry is the one to expire first.
       byToken.delete(token);
-      byToken.set(token, { idHash, view, until });
+      byToken.set(token, { view, until });
       tokenOf.set(idHash, token);
       if (byToken.size > maxEntries) {
         const oldest = byToken.entries().next();
-        if (oldest.done !== true) drop(oldest.value[0], oldest.value[1].idHash);
+        if (oldest.done !== true) drop(oldest.value[0], oldest.value[1].view.idHash);
       }
     },
     forget(idHash) {

@@ -71,7 +71,11 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const recordKey = (idHash: string) => keys.session(idHash);
   const seenKey = (idHash: string) => `${recordKey(idHash)}:seen`;
   const endsAt = (r: SessionRecord) => Math.min(r.lastSeen + idleMs, r.createdAt + absoluteMs);
-  const viewOf = (record: SessionRecord): ResolvedSession => ({ record, expiresAt: endsAt(record) });
+  const viewOf = (idHash: string, record: SessionRecord): ResolvedSession => ({
+    idHash,
+    record,
+    expiresAt: endsAt(record),
+  });
 
   const switchMemory = (on: boolean) => {
     memory.switch(on);
@@ -139,10 +143,10 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     });
 
   /** The view to answer with, last-seen moved to now (and written behind) when it is due. */
-  const touched = (idHash: string, view: ResolvedSession, now: number): ResolvedSession => {
+  const touched = (view: ResolvedSession, now: number): ResolvedSession => {
     if (now - view.record.lastSeen < touchAfterMs) return view;
-    const next = viewOf({ ...view.record, lastSeen: now });
-    tracker.run('session last-seen', () => writeSeen(idHash, next.record));
+    const next = viewOf(view.idHash, { ...view.record, lastSeen: now });
+    tracker.run('session last-seen', () => writeSeen(next.idHash, next.record));
     return next;
   };
 
@@ -151,8 +155,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     const idHash = sessionIdHash(token);
     const record = await load(idHash, now);
     if (record === undefined) return null;
-    const view = touched(idHash, viewOf(record), now);
-    memory.keep(token, idHash, view, now, since);
+    const view = touched(viewOf(idHash, record), now);
+    memory.keep(token, view, now, since);
     return view;
   };
 
@@ -182,8 +186,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
           ? undefined
           : store.addToSet(keys.providerSessions(sha256Hex(sid)), idHash, { ttlMs: absoluteMs }),
       ]);
-      const view = viewOf(record);
-      memory.keep(token, idHash, view, now, since);
+      const view = viewOf(idHash, record);
+      memory.keep(token, view, now, since);
       return { token, ...view };
     },
 
@@ -192,14 +196,14 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       const now = clock();
       const remembered = memory.get(token, now);
       if (remembered === undefined) return readStore(token, now);
-      remembered.view = touched(remembered.idHash, remembered.view, now);
+      remembered.view = touched(remembered.view, now);
       return Promise.resolve(remembered.view);
     },
 
     async destroy(token, record) {
       if (!TOKEN.test(token)) return;
       const remembered = memory.get(token, clock());
-      await end(remembered?.idHash ?? sessionIdHash(token), record ?? remembered?.view.record);
+      await end(remembered?.view.idHash ?? sessionIdHash(token), record ?? remembered?.view.record);
     },
 
     listOf: (userId) => liveEntries(keys.userSessions(userId)),

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import type { SessionEntry, SessionService } from '../auth/identity.js';
-import { sessionIdHash } from '../auth/sessions.js';
 import type { AuthAuditFields, RecordAuthEvent } from './auth-audit.js';
 import { csrfRefusal } from './csrf-check.js';
 import { ok } from './envelope.js';
@@ -54,7 +53,7 @@ export async function endSessions(
 ) {
   await parts.sessions.end(entries);
   await parts.recordAuthEvent(c, 'auth.logout', { ...fields, ended: entries.length });
-  const current = sessionIdHash(c.get('session').token);
+  const current = c.get('session').idHash;
   if (entries.some((e) => e.idHash === current)) parts.cookie.clear(c);
   return ok(c, { ended: entries.length });
 }

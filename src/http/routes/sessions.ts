@@ -1,7 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { SessionEntry, SessionService } from '../../auth/identity.js';
-import { sessionIdHash } from '../../auth/sessions.js';
 import type { RecordAuthEvent } from '../auth-audit.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
@@ -47,7 +46,7 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
 
   return new Hono<SessionEnv>()
     .get('/auth/sessions', options.session, async (c) => {
-      const current = sessionIdHash(c.get('session').token);
+      const current = c.get('session').idHash;
       const entries = await sessions.listOf(c.get('user').id);
       return ok(c, { items: entries.map((e) => sessionItem(e, current)) });
     })
