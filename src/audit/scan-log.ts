@@ -9,7 +9,7 @@ import type { AuditFilter } from './audit-trail.js';
 const SKEW_MS = 60_000;
 
 /** The store's position as the time it was appended, when the store says (Redis stream ids do). */
-export function positionTimeMs(position: string): number | undefined {
+function positionTimeMs(position: string): number | undefined {
   const match = /^(\d{1,15})-\d+$/.exec(position);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
