@@ -8,7 +8,7 @@ import { routeMethods } from './http/method-not-allowed.js';
 import { auditLoginRefusals } from './http/middleware/audit-login-refusals.js';
 import { auditScans } from './http/middleware/audit-scans.js';
 import { crossSiteProtection } from './http/middleware/cross-site.js';
-import { requestLog } from './http/middleware/request-log.js';
+import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { shedOverload } from './http/middleware/shed-overload.js';
 import { requireSession } from './http/middleware/session.js';
@@ -52,9 +52,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       trustProxyHops: config.trustProxyHops,
       clock,
       headers: securityHeaders({ hsts: config.cookie.secure }),
+      answered: requestLog({ logger, metrics, clock }),
     }),
   );
-  app.use(requestLog({ logger, metrics, clock }));
   app.use(shedOverload({ ...config.overload, eventLoop: deps.eventLoop, metrics }));
   // Pages carry no data and change nothing: a link from another site must open them (pages.ts).
   app.route('/', pageRoutes({ ui: config.uiEnabled, docs: config.docsEnabled }));

@@ -76,6 +76,12 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     stream: metrics.auditRecords.labels({ sink: 'stream' }),
     spool: metrics.auditRecords.labels({ sink: 'spool' }),
   };
+  // Counted once per batch, not once per record: the count is the same.
+  const counted = async (entries: string[]): Promise<Sink> => {
+    const sink = await durable(entries);
+    recorded[sink].inc(entries.length);
+    return sink;
+  };
 
   /**
    * One batch: the stream (confirmed by AUDIT_MIN_REPLICAS replicas), else the spool too (under
@@ -116,13 +122,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     delivery.schedule();
     return 'spool';
   }
-  const commit = createGroupCommit(durable);
+  const commit = createGroupCommit(counted);
 
   return {
     async record(input) {
       const atMs = clock();
       const json = auditRecordJson(input, { id: nextId(atMs), atMs });
-      recorded[await commit.submit(json)].inc();
+      await commit.submit(json);
       return json;
     },
     query: (filter) => queryAuditLog(store, keys.auditLog(), filter),

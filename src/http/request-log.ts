@@ -1,21 +1,21 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { routePath } from 'hono/route';
-import { writeInfoLine, type Logger } from '../../platform/logger.js';
-import type { Metrics } from '../../platform/metrics.js';
-import type { AppEnv, RequestReport } from '../request-context.js';
+import { writeInfoLine, type Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { AppEnv, RequestReport } from './request-context.js';
 
 /**
- * One structured line and the request metrics per request, written after the answer is known.
- * The line carries the request's audit record when it has one, serialised once by the trail.
+ * One structured line and the request metrics per request, written once the answer is known
+ * (traceRequest calls it, so the request's first layer is also its last). The line carries the
+ * request's audit record when it has one, serialised once by the trail.
  */
 export function requestLog(options: {
   logger: Logger;
   metrics: Metrics;
   clock: () => number;
-}): MiddlewareHandler<AppEnv> {
+}): (c: Context<AppEnv>) => void {
   const { logger, metrics, clock } = options;
-  return async function requestLog(c, next) {
-    await next();
+  return function requestLog(c) {
     const route = c.res.status === 404 ? 'unmatched' : routePath(c);
     const ms = clock() - c.get('startedAt');
     const status = c.res.status;
