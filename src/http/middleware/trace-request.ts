@@ -10,8 +10,8 @@ export interface TraceRequestOptions {
   /** The headers every answer carries (security-headers.ts). */
   headers: Readonly<Record<string, string>>;
   /**
-   * Called once the answer is known, before the headers are completed (request-log.ts). Here
-   * rather than a layer of its own: each layer costs every request an async frame.
+   * Called once the answer is known, before the headers are completed (request-log.ts): here
+   * rather than in a layer of its own, which every request would pass through twice.
    */
   answered?: (c: Context<AppEnv>) => void;
 }
@@ -19,8 +19,8 @@ export interface TraceRequestOptions {
 /**
  * First in the chain: the gateway's own trace id (never a client's or the upstream's), the start
  * time, the client address and the answer's headers, which later middleware, the envelope writer,
- * the log and the audit record all use; and last, the request's log line. An answer not written by the envelope writer (metrics, a
- * CORS preflight) gets the same headers afterwards.
+ * the log and the audit record all use; and last, the request's log line. An answer not written
+ * by the envelope writer (metrics, a CORS preflight) gets the same headers afterwards.
  */
 export function traceRequest(options: TraceRequestOptions): MiddlewareHandler<AppEnv> {
   const { trustProxyHops, clock, headers, answered } = options;
