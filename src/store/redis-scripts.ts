@@ -3,10 +3,14 @@ import { MAX_LOG_GAPS } from './log-marks.js';
 /**
  * Lua scripts for the operations that must be atomic on Redis. Times come from Redis `TIME`,
  * so every instance shares one clock. Numbers go back as strings: Redis truncates Lua numbers.
+ * Times are written with `ms`, to the µs: Lua's tostring keeps 14 digits, a tenth of a ms of
+ * today's epoch ms, and a budget kept that coarsely made a call within its burst wait (a slot up
+ * to 0.05 ms ahead of `now`, and so the whole slot guard of upstream-budget.ts).
  */
 
 const NOW_MS = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000`;
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local function ms(n) return string.format('%.3f', n) end`;
 
 export const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -38,11 +42,11 @@ local slot = tat - tolerance
 if slot < now then slot = now end
 local wait = slot - now
 if wait > tonumber(ARGV[3]) then
-  return {0, tostring(wait)}
+  return {0, ms(wait)}
 end
 local nextTat = tat + interval
-redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
-return {1, tostring(wait)}`;
+redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
+return {1, ms(wait)}`;
 
 /**
  * KEYS[1] budget; ARGV interval ms, burst, want → {granted, ms ahead after it, retry-after ms}:
@@ -56,11 +60,11 @@ if tat < now then tat = now end
 local fits = math.floor((tolerance - (tat - now)) / interval) + 1
 local granted = math.max(0, math.min(tonumber(ARGV[3]), fits))
 if granted == 0 then
-  return {0, tostring(tat - now), tostring(tat - tolerance - now)}
+  return {0, ms(tat - now), ms(tat - tolerance - now)}
 end
 local nextTat = tat + granted * interval
-redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
-return {granted, tostring(nextTat - now), '0'}`;
+redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
+return {granted, ms(nextTat - now), '0'}`;
 
 /** KEYS[1] budget; ARGV interval ms, burst, pause ms. */
 export const PAUSE_SLOTS = `${NOW_MS}
@@ -68,7 +72,7 @@ local tolerance = (tonumber(ARGV[2]) - 1) * tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local paused = now + tonumber(ARGV[3]) + tolerance
 if paused > tat then
-  redis.call('SET', KEYS[1], tostring(paused), 'PX', math.ceil(paused - now) + 1000)
+  redis.call('SET', KEYS[1], ms(paused), 'PX', math.ceil(paused - now) + 1000)
 end
 return 1`;
 
