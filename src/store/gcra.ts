@@ -9,7 +9,7 @@ import type { SlotBudget, SlotReservation, TokenGrant } from './store.js';
 /**
  * How far ahead of now `tat` may run: a burst's worth of intervals. A slot budget's burst may be
  * under one (upstream-budget.ts keeps part of an interval in reserve): the tolerance is then
- * negative, and a call goes that long after the slot before it.
+ * negative, and a call goes that much later than the rate alone would let it.
  */
 export function gcraTolerance(budget: SlotBudget): number {
   return (budget.burst - 1) * budget.intervalMs;

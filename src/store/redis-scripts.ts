@@ -4,8 +4,8 @@ import { MAX_LOG_GAPS } from './log-marks.js';
  * Lua scripts for the operations that must be atomic on Redis. Times come from Redis `TIME`,
  * so every instance shares one clock. Numbers go back as strings: Redis truncates Lua numbers.
  * Times are written with `ms`, to the µs: Lua's tostring keeps 14 digits, a tenth of a ms of
- * today's epoch ms, and a budget kept that coarsely made a call within its burst wait (a slot up
- * to 0.05 ms ahead of `now`, and so the whole slot guard of upstream-budget.ts).
+ * today's epoch ms, and a budget kept that coarsely told a call within its burst to wait a few µs
+ * (a slot up to 0.05 ms ahead of `now`).
  */
 
 const NOW_MS = `local t = redis.call('TIME')

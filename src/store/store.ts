@@ -104,6 +104,7 @@ export interface Subscription {
 
 export interface SlotBudget {
   intervalMs: number;
+  /** Calls at once; reserveSlot takes fractions too, under one included (gcra.ts). */
   burst: number;
 }
 
