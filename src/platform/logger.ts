@@ -63,6 +63,7 @@ function bufferedStdout() {
   return {
     write: (line: string) => writeBytes(Buffer.from(line)),
     flush: (cb?: (error?: Error) => void) => bytes.flush(cb),
+    // logger.fatal() flushes synchronously.
     flushSync: () => bytes.flushSync(),
   };
 }
