@@ -36,24 +36,15 @@ const PAUSE_MARKER_MARGIN_MS = 50;
 /** A slot found inside a pause is re-reserved at most this often (each is past the pause). */
 const MAX_RESERVATIONS = 3;
 /**
- * The jitter the budget absorbs: up to one interval, at most this much. The vendor counts arrivals
- * on its own clock, and a call is conformant only if it does not reach the vendor relatively
- * earlier than the calls before it. The first calls of a burst leave together and can be late by
- * tens of ms (new connections, a busy event loop), while a call sent later goes straight out: the
- * vendor then sees the calls closer together than the budget let them go. So the budget is the
- * vendor's with this much of its burst kept in reserve (at 10 calls a second or more, one call of
- * the burst): every call, at once or on a slot, goes as if the burst were that much smaller.
- * Without the reserve for the calls that go at once, the bench's burst left the vendor's bucket
- * 1.1–1.7 calls at its lowest, and now and then got a 429. Jitter beyond it (e.g. TLS
+ * Added to every wait for a future slot: up to one interval, at most this much. The vendor counts
+ * arrivals on its own clock, and a call is conformant only if it does not reach the vendor
+ * relatively earlier than the burst before it. The calls of a burst leave together and can be
+ * late by tens of ms (new connections, a busy event loop) while a call sent later on its slot
+ * goes straight out. Waiting one more interval at most (the same as keeping one call of the burst
+ * in reserve) absorbs that jitter for a request that waits anyway. Jitter beyond it (e.g. TLS
  * handshakes to a far vendor) needs UPSTREAM_RPS / UPSTREAM_BURST set a little under the vendor's.
  */
-const MAX_JITTER_MS = 100;
-
-/** The vendor's budget less the jitter reserve: a burst under one means a call waits after its slot. */
-function withJitterReserve(budget: SlotBudget): SlotBudget {
-  const reserveMs = Math.min(budget.intervalMs, MAX_JITTER_MS);
-  return { intervalMs: budget.intervalMs, burst: budget.burst - reserveMs / budget.intervalMs };
-}
+const MAX_SLOT_GUARD_MS = 100;
 
 /**
  * The vendor budget shared by every instance: GCRA in one Redis script on Redis's clock
@@ -71,11 +62,12 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
   const key = options.keys.upstreamBudget();
   // Same hash tag as the budget: one Cluster slot.
   const pauseKey = `${key}:pause`;
-  const shared = withJitterReserve({ intervalMs: 1000 / options.upstreamRps, burst: options.upstreamBurst });
-  const local = withJitterReserve({
+  const shared: SlotBudget = { intervalMs: 1000 / options.upstreamRps, burst: options.upstreamBurst };
+  const local: SlotBudget = {
     intervalMs: (1000 * instances) / options.upstreamRps,
     burst: Math.max(1, Math.floor(options.upstreamBurst / instances)),
-  });
+  };
+  const guardMs = Math.min(shared.intervalMs, MAX_SLOT_GUARD_MS);
   const localSlots = createLocalSlots();
   let outage = false;
   let retryStoreAt = 0;
@@ -134,7 +126,8 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
           return { ok: false, retryAfterS: retryAfterSeconds(slot.retryAfterMs) };
         }
         if (slot.waitMs > 0) {
-          if (!(await delayUnlessAborted(slot.waitMs, signal))) return { ok: false, retryAfterS: 1 };
+          if (!(await delayUnlessAborted(slot.waitMs + guardMs, signal)))
+            return { ok: false, retryAfterS: 1 };
           if (attempt < MAX_RESERVATIONS && (await pausedMeanwhile(slot.fromStore))) continue;
         }
         const waitedMs = performance.now() - started;

@@ -6,11 +6,7 @@ import type { SlotBudget, SlotReservation, TokenGrant } from './store.js';
  * theoretical arrival time `tat` (ms): at or before now, the whole burst is available.
  */
 
-/**
- * How far ahead of now `tat` may run: a burst's worth of intervals. A slot budget's burst may be
- * under one (upstream-budget.ts keeps part of an interval in reserve): the tolerance is then
- * negative, and a call goes that much later than the rate alone would let it.
- */
+/** How far ahead of now `tat` may run: a burst's worth of intervals. */
 export function gcraTolerance(budget: SlotBudget): number {
   return (budget.burst - 1) * budget.intervalMs;
 }
@@ -22,9 +18,7 @@ export function reserveGcraSlot(
   budget: SlotBudget & { maxWaitMs: number },
 ): { reservation: SlotReservation; nextTat: number | undefined } {
   const base = Math.max(tat, now);
-  // From `tat` itself, not `base`: with a negative tolerance, a call long after the last one
-  // still goes at once.
-  const waitMs = Math.max(0, tat - gcraTolerance(budget) - now);
+  const waitMs = Math.max(0, base - gcraTolerance(budget) - now);
   if (waitMs > budget.maxWaitMs)
     return { reservation: { granted: false, retryAfterMs: waitMs }, nextTat: undefined };
   return { reservation: { granted: true, waitMs }, nextTat: base + budget.intervalMs };

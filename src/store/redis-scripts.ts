@@ -5,7 +5,7 @@ import { MAX_LOG_GAPS } from './log-marks.js';
  * so every instance shares one clock. Numbers go back as strings: Redis truncates Lua numbers.
  * Times are written with `ms`, to the µs: Lua's tostring keeps 14 digits, a tenth of a ms of
  * today's epoch ms, and a budget kept that coarsely told a call within its burst to wait a few µs
- * (a slot up to 0.05 ms ahead of `now`).
+ * (a slot up to 0.05 ms ahead of `now`), and so the whole slot guard of upstream-budget.ts.
  */
 
 const NOW_MS = `local t = redis.call('TIME')
@@ -32,21 +32,18 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
-/**
- * KEYS[1] budget; ARGV interval ms, burst, max wait ms → {granted, wait-or-retry ms}. The slot is
- * taken from the stored time before it is brought up to now, as gcra.ts reserveGcraSlot does.
- */
+/** KEYS[1] budget; ARGV interval ms, burst, max wait ms → {granted, wait-or-retry ms}. */
 export const RESERVE_SLOT = `${NOW_MS}
 local interval = tonumber(ARGV[1])
 local tolerance = (tonumber(ARGV[2]) - 1) * interval
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
 local slot = tat - tolerance
 if slot < now then slot = now end
 local wait = slot - now
 if wait > tonumber(ARGV[3]) then
   return {0, ms(wait)}
 end
-if tat < now then tat = now end
 local nextTat = tat + interval
 redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
 return {1, ms(wait)}`;

