@@ -1,4 +1,4 @@
-import { pausedGcraTat, reserveGcraSlot } from '../store/gcra.js';
+import { pausedGcraState, reserveGcraSlot, type SlotState } from '../store/gcra.js';
 import type { SlotBudget, SlotReservation } from '../store/store.js';
 
 /**
@@ -6,21 +6,21 @@ import type { SlotBudget, SlotReservation } from '../store/store.js';
  * unreachable.
  */
 export interface LocalSlots {
-  reserve(budget: SlotBudget & { maxWaitMs: number }): SlotReservation;
+  reserve(budget: SlotBudget & { maxWaitMs: number; jitterMs: number }): SlotReservation;
   pause(budget: SlotBudget & { pauseMs: number }): void;
 }
 
 /** `now` is monotonic ms. @default performance.now */
 export function createLocalSlots(now: () => number = () => performance.now()): LocalSlots {
-  let tat = 0;
+  let state: SlotState = { tat: 0, spent: 0 };
   return {
     reserve(budget) {
-      const { reservation, nextTat } = reserveGcraSlot(tat, now(), budget);
-      if (nextTat !== undefined) tat = nextTat;
+      const { reservation, next } = reserveGcraSlot(state, now(), budget);
+      if (next !== undefined) state = next;
       return reservation;
     },
     pause(budget) {
-      tat = pausedGcraTat(tat, now(), budget);
+      state = pausedGcraState(state, now(), budget);
     },
   };
 }

@@ -11,17 +11,43 @@ export function gcraTolerance(budget: SlotBudget): number {
   return (budget.burst - 1) * budget.intervalMs;
 }
 
-/** The slot at most `maxWaitMs` away, and the new `tat` when it is granted. */
+/**
+ * A slot budget's state: `tat`, and the calls `spent` since the budget was last full. Kept in the
+ * store as `"<tat> <spent>"`; a bare `"<tat>"` (or nothing) reads as none spent.
+ */
+export interface SlotState {
+  tat: number;
+  spent: number;
+}
+
+export function slotStateOf(text: string | undefined): SlotState {
+  const [tat, spent] = (text ?? '0').split(' ');
+  return { tat: Number(tat) || 0, spent: Number(spent) || 0 };
+}
+
+export const slotStateText = (state: SlotState): string => `${state.tat} ${state.spent}`;
+
+/**
+ * The slot at most `maxWaitMs` away, and the new state when it is granted. The first `burst` calls
+ * after the budget was full go at their slot; every later one, until it is full again, goes
+ * `jitterMs` after its slot (whether it is refused is judged without that).
+ */
 export function reserveGcraSlot(
-  tat: number,
+  state: SlotState,
   now: number,
-  budget: SlotBudget & { maxWaitMs: number },
-): { reservation: SlotReservation; nextTat: number | undefined } {
-  const base = Math.max(tat, now);
-  const waitMs = Math.max(0, base - gcraTolerance(budget) - now);
+  budget: SlotBudget & { maxWaitMs: number; jitterMs?: number },
+): { reservation: SlotReservation; next: SlotState | undefined } {
+  const spent = state.tat <= now ? 0 : state.spent;
+  const base = Math.max(state.tat, now);
+  const slot = base - gcraTolerance(budget);
+  const waitMs = Math.max(0, slot - now);
   if (waitMs > budget.maxWaitMs)
-    return { reservation: { granted: false, retryAfterMs: waitMs }, nextTat: undefined };
-  return { reservation: { granted: true, waitMs }, nextTat: base + budget.intervalMs };
+    return { reservation: { granted: false, retryAfterMs: waitMs }, next: undefined };
+  const jitterMs = spent >= budget.burst ? (budget.jitterMs ?? 0) : 0;
+  return {
+    reservation: { granted: true, waitMs: Math.max(0, slot + jitterMs - now) },
+    next: { tat: base + budget.intervalMs, spent: spent + 1 },
+  };
 }
 
 /** Up to `want` calls that fit now, and the new `tat` (unchanged when none fit). */
@@ -38,9 +64,13 @@ export function takeGcraTokens(
   return { grant: { granted, aheadMs: nextTat - now, retryAfterMs }, nextTat };
 }
 
-/** `tat` pushed so that no slot is free before `pauseMs` from now (a vendor 429). */
-export function pausedGcraTat(tat: number, now: number, budget: SlotBudget & { pauseMs: number }): number {
-  return Math.max(tat, now + budget.pauseMs + gcraTolerance(budget));
+/** Pushed so that no slot is free before `pauseMs` from now (a vendor 429); every call after it waits the jitter. */
+export function pausedGcraState(
+  state: SlotState,
+  now: number,
+  budget: SlotBudget & { pauseMs: number },
+): SlotState {
+  return { tat: Math.max(state.tat, now + budget.pauseMs + gcraTolerance(budget)), spent: budget.burst };
 }
 
 /**

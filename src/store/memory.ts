@@ -1,4 +1,4 @@
-import { pausedGcraTat, reserveGcraSlot, takeGcraTokens } from './gcra.js';
+import { pausedGcraState, reserveGcraSlot, slotStateOf, slotStateText, takeGcraTokens } from './gcra.js';
 import { createLogMarks, logMarkKey } from './log-marks.js';
 import type { LogEntry, SlotReservation, Store, SubscriptionHandlers } from './store.js';
 
@@ -106,8 +106,8 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       return Promise.resolve({ count: Number(entry.value), ttlMs: entry.expiresAt - t });
     },
     reserveSlot(key, budget): Promise<SlotReservation> {
-      const { reservation, nextTat } = reserveGcraSlot(tatOf(key), now(), budget);
-      if (nextTat !== undefined) entries.set(key, { value: String(nextTat), expiresAt: nextTat + 1000 });
+      const { reservation, next } = reserveGcraSlot(slotStateOf(live(key)?.value), now(), budget);
+      if (next !== undefined) entries.set(key, { value: slotStateText(next), expiresAt: next.tat + 1000 });
       return Promise.resolve(reservation);
     },
     takeTokens(key, budget) {
@@ -116,8 +116,8 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       return Promise.resolve(grant);
     },
     pauseSlots(key, budget) {
-      const next = pausedGcraTat(tatOf(key), now(), budget);
-      entries.set(key, { value: String(next), expiresAt: next + 1000 });
+      const next = pausedGcraState(slotStateOf(live(key)?.value), now(), budget);
+      entries.set(key, { value: slotStateText(next), expiresAt: next.tat + 1000 });
       return Promise.resolve();
     },
     // No replicas here: `replicas` is always 0, whatever was asked (config refuses to ask).

@@ -32,20 +32,27 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
-/** KEYS[1] budget; ARGV interval ms, burst, max wait ms → {granted, wait-or-retry ms}. */
+/**
+ * KEYS[1] budget, stored as "<tat> <spent>"; ARGV interval ms, burst, max wait ms, jitter ms →
+ * {granted, wait-or-retry ms}. gcra.ts reserveGcraSlot is the same rule.
+ */
 export const RESERVE_SLOT = `${NOW_MS}
 local interval = tonumber(ARGV[1])
-local tolerance = (tonumber(ARGV[2]) - 1) * interval
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local burst = tonumber(ARGV[2])
+local tolerance = (burst - 1) * interval
+local stored = redis.call('GET', KEYS[1]) or '0'
+local tat = tonumber(string.match(stored, '^%S+')) or 0
+local spent = tonumber(string.match(stored, ' (%S+)$') or '0') or 0
+if tat <= now then spent = 0 end
 if tat < now then tat = now end
 local slot = tat - tolerance
-if slot < now then slot = now end
-local wait = slot - now
+local wait = math.max(0, slot - now)
 if wait > tonumber(ARGV[3]) then
   return {0, ms(wait)}
 end
+if spent >= burst then wait = math.max(0, slot + tonumber(ARGV[4]) - now) end
 local nextTat = tat + interval
-redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
+redis.call('SET', KEYS[1], ms(nextTat) .. ' ' .. string.format('%d', spent + 1), 'PX', math.ceil(nextTat - now) + 1000)
 return {1, ms(wait)}`;
 
 /**
@@ -66,13 +73,13 @@ local nextTat = tat + granted * interval
 redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
 return {granted, ms(nextTat - now), '0'}`;
 
-/** KEYS[1] budget; ARGV interval ms, burst, pause ms. */
+/** KEYS[1] budget (as RESERVE_SLOT keeps it); ARGV interval ms, burst, pause ms. */
 export const PAUSE_SLOTS = `${NOW_MS}
 local tolerance = (tonumber(ARGV[2]) - 1) * tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local tat = tonumber(string.match(redis.call('GET', KEYS[1]) or '0', '^%S+')) or 0
 local paused = now + tonumber(ARGV[3]) + tolerance
 if paused > tat then
-  redis.call('SET', KEYS[1], ms(paused), 'PX', math.ceil(paused - now) + 1000)
+  redis.call('SET', KEYS[1], ms(paused) .. ' ' .. ARGV[2], 'PX', math.ceil(paused - now) + 1000)
 end
 return 1`;
 

@@ -62,7 +62,13 @@ interface ScriptCommands {
   sbffIncrWindow(key: string, windowMs: number): Promise<[number, number]>;
   sbffAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
   sbffSetMembers(key: string): Promise<string[]>;
-  sbffReserveSlot(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<Reply>;
+  sbffReserveSlot(
+    key: string,
+    intervalMs: number,
+    burst: number,
+    maxWaitMs: number,
+    jitterMs: number,
+  ): Promise<Reply>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
   sbffTakeTokens(
     key: string,
@@ -266,9 +272,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const [count, ttlMs] = await client.sbffIncrWindow(key, Math.ceil(windowMs));
         return { count: Number(count), ttlMs: Number(ttlMs) };
       }),
-    reserveSlot: (key, { intervalMs, burst, maxWaitMs }) =>
+    reserveSlot: (key, { intervalMs, burst, maxWaitMs, jitterMs = 0 }) =>
       run(async () => {
-        const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs);
+        const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs, jitterMs);
         return Number(granted) === 1
           ? { granted: true, waitMs: Number(ms) }
           : { granted: false, retryAfterMs: Number(ms) };

@@ -34,9 +34,14 @@ export interface Store {
   incrWindow(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
   /**
    * GCRA on the store's own clock: reserves the next slot of a budget of one call per `intervalMs`
-   * with `burst` calls of tolerance, when that slot is at most `maxWaitMs` away.
+   * with `burst` calls of tolerance, when that slot is at most `maxWaitMs` away. The first `burst`
+   * calls after the budget was full go at their slot; later ones, until it is full again, go
+   * `jitterMs` after it (gcra.ts reserveGcraSlot).
    */
-  reserveSlot(key: string, budget: SlotBudget & { maxWaitMs: number }): Promise<SlotReservation>;
+  reserveSlot(
+    key: string,
+    budget: SlotBudget & { maxWaitMs: number; jitterMs?: number },
+  ): Promise<SlotReservation>;
   /**
    * GCRA like reserveSlot, never waiting: takes up to `want` calls that fit now (at least one, or
    * none). `aheadMs` is how far the budget then runs ahead of now, for what is left; when none fit,

@@ -116,6 +116,25 @@ export function storeContract(name: string, make: () => Store) {
       expect(waits.filter((w) => w !== 0)).toEqual([]);
     });
 
+    it('reserveSlot: a full burst goes at once, the call past it waits its slot and the jitter', async () => {
+      const budget = { intervalMs: 1000, burst: 2, maxWaitMs: 5000, jitterMs: 100 };
+      const burst = await Promise.all([1, 2].map(() => store.reserveSlot(key('jitter'), budget)));
+      expect(burst).toEqual([
+        { granted: true, waitMs: 0 },
+        { granted: true, waitMs: 0 },
+      ]);
+      const third = await store.reserveSlot(key('jitter'), budget);
+      expect(third.granted).toBe(true);
+      if (third.granted) {
+        expect(third.waitMs).toBeGreaterThan(1000);
+        expect(third.waitMs).toBeLessThanOrEqual(1100);
+      }
+      // Refused on the slot alone: the jitter does not count against RATE_MAX_WAIT_MS.
+      const refused = await store.reserveSlot(key('jitter'), { ...budget, maxWaitMs: 1950 });
+      expect(refused.granted).toBe(false);
+      if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(2000);
+    });
+
     it('setAndRelease stores the value and deletes the lock only while it holds the token', async () => {
       const lock = key('sr:lock');
       await store.set(lock, 'mine', { ttlMs: 10_000 });
