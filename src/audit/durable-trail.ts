@@ -37,8 +37,6 @@ export interface AuditTrailOptions {
 /** A clock stepping back more than this restarts the id sequence rather than stalling it. */
 const ID_ROLLBACK_MS = 10_000;
 
-type Sink = 'stream' | 'spool';
-
 /**
  * The audit trail (docs/audit.md#audit-durability): each record goes to the Redis stream, or,
  * when Redis does not acknowledge it in time, to the fsync'd local spool, from which a background
@@ -72,26 +70,24 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   });
   const mayWarn = createLogThrottle();
   const mayWarnUnconfirmed = createLogThrottle();
+  // Counted once per batch, by the records in it.
   const recorded = {
     stream: metrics.auditRecords.labels({ sink: 'stream' }),
     spool: metrics.auditRecords.labels({ sink: 'spool' }),
-  };
-  // Counted once per batch, not once per record: the count is the same.
-  const counted = async (entries: string[]): Promise<Sink> => {
-    const sink = await durable(entries);
-    recorded[sink].inc(entries.length);
-    return sink;
   };
 
   /**
    * One batch: the stream (confirmed by AUDIT_MIN_REPLICAS replicas), else the spool too (under
    * the same batch number), else an error.
    */
-  async function durable(entries: string[]): Promise<Sink> {
+  async function durable(entries: string[]): Promise<void> {
     const batch = stream.batch(entries);
     try {
       const { confirmed, replicas } = await stream.append(batch);
-      if (confirmed) return 'stream';
+      if (confirmed) {
+        recorded.stream.inc(entries.length);
+        return;
+      }
       // In the master's stream, yet a failover now could lose it: spooled too, delivery lands it once.
       metrics.auditUnconfirmed.inc();
       if (mayWarnUnconfirmed()) {
@@ -118,11 +114,11 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       }
       throw new AuditUnavailableError(error);
     }
+    recorded.spool.inc(entries.length);
     delivery.report();
     delivery.schedule();
-    return 'spool';
   }
-  const commit = createGroupCommit(counted);
+  const commit = createGroupCommit(durable);
 
   return {
     async record(input) {

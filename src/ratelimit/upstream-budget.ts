@@ -65,12 +65,15 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
   const key = options.keys.upstreamBudget();
   // Same hash tag as the budget: one Cluster slot.
   const pauseKey = `${key}:pause`;
-  const shared: SlotBudget = { intervalMs: 1000 / options.upstreamRps, burst: options.upstreamBurst };
-  const local: SlotBudget = {
-    intervalMs: (1000 * instances) / options.upstreamRps,
+  const intervalMs = 1000 / options.upstreamRps;
+  // The jitter is the shared budget's, whichever of the two a call is reserved from.
+  const jitterMs = Math.min(intervalMs, MAX_SLOT_GUARD_MS);
+  const shared: SlotBudget & { jitterMs: number } = { intervalMs, burst: options.upstreamBurst, jitterMs };
+  const local: SlotBudget & { jitterMs: number } = {
+    intervalMs: intervalMs * instances,
     burst: Math.max(1, Math.floor(options.upstreamBurst / instances)),
+    jitterMs,
   };
-  const guardMs = Math.min(shared.intervalMs, MAX_SLOT_GUARD_MS);
   const localSlots = createLocalSlots();
   let outage = false;
   let retryStoreAt = 0;
@@ -92,7 +95,7 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
   async function reserve(wait: number): Promise<SlotReservation & { fromStore: boolean }> {
     if (!outage || performance.now() >= retryStoreAt) {
       try {
-        const reservation = await store.reserveSlot(key, { ...shared, maxWaitMs: wait, jitterMs: guardMs });
+        const reservation = await store.reserveSlot(key, { ...shared, maxWaitMs: wait });
         if (outage) {
           outage = false;
           logger.info('store reachable again: the upstream budget is shared again');
@@ -102,7 +105,7 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
         storeFailed(error);
       }
     }
-    return { ...localSlots.reserve({ ...local, maxWaitMs: wait, jitterMs: guardMs }), fromStore: false };
+    return { ...localSlots.reserve({ ...local, maxWaitMs: wait }), fromStore: false };
   }
 
   /** A pause that began after this request reserved its slot (the marker outlives no pause). */

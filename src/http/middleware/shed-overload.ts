@@ -31,17 +31,11 @@ export function shedOverload(options: ShedOverloadOptions): MiddlewareHandler<Ap
       details: { reason: 'overloaded' },
     });
   };
-  const overloaded = () => maxEventLoopDelayMs !== undefined && eventLoop.currentMs > maxEventLoopDelayMs;
-  // Without an in-flight bound nothing runs after next(): no frame of its own on every request.
-  if (maxInFlight === undefined) {
-    return function shedOverload(c, next) {
-      if (!NEVER_SHED.has(c.req.path) && overloaded()) throw shed('event_loop');
-      return next();
-    };
-  }
   return async function shedOverload(c, next) {
     if (NEVER_SHED.has(c.req.path)) return next();
-    if (overloaded()) throw shed('event_loop');
+    if (maxEventLoopDelayMs !== undefined && eventLoop.currentMs > maxEventLoopDelayMs)
+      throw shed('event_loop');
+    if (maxInFlight === undefined) return next();
     if (inFlight >= maxInFlight) throw shed('in_flight');
     inFlight += 1;
     try {
