@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-/** A Prometheus text parser just strict enough to prove the format: name{labels} value. */
+/**
+ * A Prometheus text parser just strict enough to prove the format: name{labels} value. NaN in any
+ * case, as Prometheus reads it: prom-client writes `Nan`, e.g. for the event-loop lag before its
+ * first sample.
+ */
 function parseMetrics(text: string): Map<string, number> {
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|[Nn][Aa][Nn]|\+Inf|-Inf)$/.exec(
+      line,
+    );
     expect(match, line).not.toBeNull();
     if (match?.[1] !== undefined && match[2] !== undefined) values.set(match[1], Number(match[2]));
   }
