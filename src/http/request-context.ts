@@ -32,7 +32,7 @@ export interface AppEnv {
      */
     headers: Record<string, string>;
     /** The decoded query, once something read it (request-query.ts). */
-    query: QueryValues | undefined;
+    query: Readonly<QueryValues> | undefined;
   };
 }
 

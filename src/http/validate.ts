@@ -5,7 +5,7 @@ import { describeZodIssues, listProblems } from '../platform/zod-issues.js';
 import { ApiError } from './errors.js';
 import { inputSchema } from './openapi/schema-resolver.js';
 import type { AppEnv } from './request-context.js';
-import { requestQuery } from './request-query.js';
+import { queryString, requestQuery } from './request-query.js';
 
 /** VALIDATION_ERROR naming each field and what is wrong with it. */
 export function invalidInput(
@@ -44,7 +44,7 @@ export function validate<
   const valid = new Map<string, object>();
   // Not async: nothing runs after next(), so a valid request costs no frame of its own.
   const middleware: MiddlewareHandler<E, P, Validated<Target, T>> = (c, next) => {
-    const text = target === 'param' ? c.req.path : queryText(c.req.url);
+    const text = target === 'param' ? c.req.path : queryString(c.req.url);
     let data = valid.get(text);
     if (data === undefined) {
       const result = schema.safeParse(target === 'param' ? c.req.param() : requestQuery(c));
@@ -57,9 +57,4 @@ export function validate<
     return next();
   };
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...inputSchema(schema) } });
-}
-
-function queryText(url: string): string {
-  const at = url.indexOf('?');
-  return at < 0 ? '' : url.slice(at + 1);
 }
