@@ -1,45 +1,94 @@
-import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 
 /** Largest vendor page the gateway accepts (docs/upstream.md#upstream-deadline). */
 export const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 
-/**
- * Drops a body without reading it. undici reports an unread body's destruction as an 'error'
- * event; nobody is listening any more, so it is swallowed rather than crash the process.
- */
-export function discardBody(body: Readable): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
 export type CappedBody = { ok: true; bytes: Buffer } | { ok: false; reason: 'oversized' };
 
+/** What one dispatched exchange gave: an answer (its body read or not), or a failure before it. */
+export type Received =
+  | { type: 'answer'; status: number; headers: IncomingHttpHeaders; body: CappedBody | undefined }
+  | { type: 'error'; error: unknown; status: number | undefined; headers: IncomingHttpHeaders };
+
+export interface BodyRules {
+  /** The most bytes read of a body with this status (then `oversized`). */
+  maxBytes(status: number): number;
+  /** A status whose body is not read at all: the exchange is answered and cut at the headers. */
+  skipBody(status: number): boolean;
+}
+
 /**
- * Reads a response body, counting bytes as they arrive and stopping the transfer beyond `maxBytes`:
- * a declared Content-Length is not trusted (chunked bodies have none), and a 20 MB answer must
- * cost the gateway 2 MiB, not 20. Rejects when the stream fails (reset, deadline).
+ * An undici dispatch handler that collects the answer in memory, counting bytes as they arrive
+ * and stopping the transfer beyond the cap: a declared Content-Length is not trusted (chunked
+ * bodies have none), and a 20 MB answer must cost the gateway 2 MiB, not 20. No body stream, no
+ * async iterator: a vendor page is a few chunks, and that machinery cost more than the reading.
+ * `signal` aborts the exchange at any point; `done` is called once.
  */
-export async function readCappedBody(
-  body: Readable,
-  declaredLength: string | string[] | undefined,
-  maxBytes: number,
-): Promise<CappedBody> {
-  if (typeof declaredLength === 'string' && Number(declaredLength) > maxBytes) {
-    discardBody(body);
-    return { ok: false, reason: 'oversized' };
-  }
-  const chunks: Buffer[] = [];
+export function bodyCollector(
+  signal: AbortSignal,
+  rules: BodyRules,
+  done: (received: Received) => void,
+): Dispatcher.DispatchHandler {
+  let settled = false;
+  let started: Dispatcher.DispatchController | undefined;
+  let status: number | undefined;
+  let headers: IncomingHttpHeaders = {};
+  let maxBytes = 0;
   let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      discardBody(body);
-      return { ok: false, reason: 'oversized' };
-    }
-    chunks.push(chunk);
+  const chunks: Buffer[] = [];
+
+  const reason = (): Error => (signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  const settle = (received: Received) => {
+    if (settled) return;
+    settled = true;
+    signal.removeEventListener('abort', onAbort);
+    done(received);
+  };
+  const answer = (body: CappedBody | undefined) =>
+    settle({ type: 'answer', status: status ?? 0, headers, body });
+  // Listened to from the start: a call still queued for a connection ends at its deadline too.
+  function onAbort() {
+    if (started !== undefined) started.abort(reason());
+    else settle({ type: 'error', error: reason(), status: undefined, headers: {} });
   }
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+
   return {
-    ok: true,
-    bytes: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks),
+    onRequestStart(controller) {
+      started = controller;
+      if (settled) controller.abort(reason());
+    },
+    onResponseStart(controller, statusCode, responseHeaders) {
+      // 1xx informational answers come before the real one.
+      if (statusCode < 200) return;
+      status = statusCode;
+      headers = responseHeaders;
+      maxBytes = rules.maxBytes(statusCode);
+      const declared = headers['content-length'];
+      if (rules.skipBody(statusCode)) answer(undefined);
+      else if (typeof declared === 'string' && Number(declared) > maxBytes)
+        answer({ ok: false, reason: 'oversized' });
+      else return;
+      controller.abort(new Error('the body is not read'));
+    },
+    onResponseData(controller, chunk) {
+      if (settled) return;
+      total += chunk.length;
+      if (total > maxBytes) {
+        answer({ ok: false, reason: 'oversized' });
+        controller.abort(new Error('the body is over its cap'));
+        return;
+      }
+      chunks.push(chunk);
+    },
+    onResponseEnd() {
+      const first = chunks[0];
+      answer({ ok: true, bytes: chunks.length === 1 && first !== undefined ? first : Buffer.concat(chunks) });
+    },
+    onResponseError(_controller, error) {
+      settle({ type: 'error', error, status, headers });
+    },
   };
 }

@@ -2,11 +2,16 @@ import type { Pool } from 'undici';
 
 import { classifyNetworkError, classifyResponse } from './classify.js';
 import type { AttemptOutcome } from './classify.js';
-import { discardBody, MAX_PAGE_BYTES, readCappedBody } from './read-body.js';
-import type { CappedBody } from './read-body.js';
+import { bodyCollector, MAX_PAGE_BYTES, type BodyRules, type Received } from './read-body.js';
 
 // Error bodies are read only for a trace id and a 400's message: no reason to take more.
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+const RULES: BodyRules = {
+  maxBytes: (status) => (status === 200 ? MAX_PAGE_BYTES : MAX_ERROR_BODY_BYTES),
+  // No redirect interceptor on the pool: a 3xx is answered as is and its Location never visited.
+  skipBody: (status) => status >= 300 && status < 400,
+};
 
 export interface ScansRequest {
   pool: Pool;
@@ -27,29 +32,19 @@ export type SendOutcome = AttemptOutcome | { type: 'aborted' };
 /** Sends one GET and reads its answer within the signal; never throws for network trouble. */
 export async function sendScansRequest(request: ScansRequest): Promise<SendOutcome> {
   const { pool, path, headers, signal } = request;
-  let response: Awaited<ReturnType<Pool['request']>>;
-  try {
-    // No redirect interceptor on the pool: a 3xx is returned as is and its Location never visited.
-    response = await pool.request({ method: 'GET', path, headers, signal });
-  } catch (error) {
-    return signal.aborted ? { type: 'aborted' } : classifyNetworkError(error);
-  }
-  const status = response.statusCode;
-  let body: CappedBody | undefined;
-  if (status >= 300 && status < 400) {
-    discardBody(response.body);
-  } else {
+  const received = await new Promise<Received>((resolve) => {
     try {
-      body = await readCappedBody(
-        response.body,
-        response.headers['content-length'],
-        status === 200 ? MAX_PAGE_BYTES : MAX_ERROR_BODY_BYTES,
-      );
+      pool.dispatch({ method: 'GET', path, headers }, bodyCollector(signal, RULES, resolve));
     } catch (error) {
-      if (signal.aborted) return { type: 'aborted' };
-      // A page cut off by a reset is transient like a refused connection; an error's status stands alone.
-      if (status === 200) return classifyNetworkError(error);
+      resolve({ type: 'error', error, status: undefined, headers: {} });
     }
-  }
-  return classifyResponse(status, response.headers, body, { now: request.now(), secrets: request.secrets() });
+  });
+  const context = { now: request.now(), secrets: request.secrets() };
+  if (received.type === 'answer')
+    return classifyResponse(received.status, received.headers, received.body, context);
+  if (signal.aborted) return { type: 'aborted' };
+  // A page cut off by a reset is transient like a refused connection; an error's status stands alone.
+  const { status } = received;
+  if (status === undefined || status === 200) return classifyNetworkError(received.error);
+  return classifyResponse(status, received.headers, undefined, context);
 }

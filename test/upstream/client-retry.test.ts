@@ -96,6 +96,23 @@ describe('the caller going away', () => {
     expect(simulator().callCount()).toBe(1);
   });
 
+  it('ends a call still waiting for a connection at once, not when the connection frees', async () => {
+    simulator().setFaults({ mode: 'hang' });
+    const c = client({ connections: 1, timeoutMs: 10_000 });
+    const holder = new AbortController();
+    const holding = list(c, holder.signal);
+    await simulator().waitForCalls(1);
+    const caller = new AbortController();
+    const queued = list(c, caller.signal);
+    caller.abort();
+    const first = await Promise.race([holding.then(() => 'holding'), queued.then(() => 'queued')]);
+    expect(first).toBe('queued');
+    expect(await queued).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
+    expect(simulator().callCount()).toBe(1);
+    holder.abort();
+    await holding;
+  });
+
   it('an already aborted caller makes no call', async () => {
     const c = client();
     const result = await list(c, AbortSignal.abort());
