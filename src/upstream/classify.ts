@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-import type { CappedBody } from './read-body.js';
+import type { CappedBody } from './body-collector.js';
 import { redactJson, redactString } from './redact-key.js';
 import { parseRetryAfter } from './retry-after.js';
 import { isVendorPage, vendorErrorSchema, vendorTraceIdOf } from './schema.js';

@@ -2,7 +2,7 @@ import type { Pool } from 'undici';
 
 import { classifyNetworkError, classifyResponse } from './classify.js';
 import type { AttemptOutcome } from './classify.js';
-import { bodyCollector, MAX_PAGE_BYTES, type BodyRules, type Received } from './read-body.js';
+import { bodyCollector, MAX_PAGE_BYTES, type BodyRules, type Received } from './body-collector.js';
 
 // Error bodies are read only for a trace id and a 400's message: no reason to take more.
 const MAX_ERROR_BODY_BYTES = 64 * 1024;

@@ -32,7 +32,7 @@ export function bodyCollector(
 ): Dispatcher.DispatchHandler {
   let settled = false;
   let started: Dispatcher.DispatchController | undefined;
-  let status: number | undefined;
+  let status = 0;
   let headers: IncomingHttpHeaders = {};
   let maxBytes = 0;
   let total = 0;
@@ -45,8 +45,6 @@ export function bodyCollector(
     signal.removeEventListener('abort', onAbort);
     done(received);
   };
-  const answer = (body: CappedBody | undefined) =>
-    settle({ type: 'answer', status: status ?? 0, headers, body });
   // Listened to from the start: a call still queued for a connection ends at its deadline too.
   function onAbort() {
     if (started !== undefined) started.abort(reason());
@@ -66,18 +64,22 @@ export function bodyCollector(
       status = statusCode;
       headers = responseHeaders;
       maxBytes = rules.maxBytes(statusCode);
+      const skip = rules.skipBody(statusCode);
       const declared = headers['content-length'];
-      if (rules.skipBody(statusCode)) answer(undefined);
-      else if (typeof declared === 'string' && Number(declared) > maxBytes)
-        answer({ ok: false, reason: 'oversized' });
-      else return;
+      if (!skip && !(typeof declared === 'string' && Number(declared) > maxBytes)) return;
+      settle({
+        type: 'answer',
+        status,
+        headers,
+        body: skip ? undefined : { ok: false, reason: 'oversized' },
+      });
       controller.abort(new Error('the body is not read'));
     },
     onResponseData(controller, chunk) {
       if (settled) return;
       total += chunk.length;
       if (total > maxBytes) {
-        answer({ ok: false, reason: 'oversized' });
+        settle({ type: 'answer', status, headers, body: { ok: false, reason: 'oversized' } });
         controller.abort(new Error('the body is over its cap'));
         return;
       }
@@ -85,10 +87,11 @@ export function bodyCollector(
     },
     onResponseEnd() {
       const first = chunks[0];
-      answer({ ok: true, bytes: chunks.length === 1 && first !== undefined ? first : Buffer.concat(chunks) });
+      const bytes = chunks.length === 1 && first !== undefined ? first : Buffer.concat(chunks);
+      settle({ type: 'answer', status, headers, body: { ok: true, bytes } });
     },
     onResponseError(_controller, error) {
-      settle({ type: 'error', error, status, headers });
+      settle({ type: 'error', error, status: status === 0 ? undefined : status, headers });
     },
   };
 }
