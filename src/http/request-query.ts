@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './request-context.js';
+import { createTextMemo } from './text-memo.js';
 
 /** Each query parameter as sent: one value a string, a repeated one an array of its values. */
 export type QueryValues = Record<string, string | string[]>;
 
-/** Distinct query strings kept decoded before the memo starts over. */
-const MEMO_ENTRIES = 1000;
-const decoded = new Map<string, Readonly<QueryValues>>();
+/** Query strings seen before, decoded; 1000 distinct ones at most. */
+const decoded = createTextMemo<Readonly<QueryValues>>(1000);
 
 /**
  * The request's query, decoded once and kept on the request: the validator and the audit record
@@ -18,12 +18,7 @@ export function requestQuery<E extends AppEnv>(c: Context<E>): Readonly<QueryVal
   const known = c.get('query');
   if (known !== undefined) return known;
   const text = queryString(c.req.url);
-  let values = decoded.get(text);
-  if (values === undefined) {
-    values = decodeQuery(text);
-    if (decoded.size >= MEMO_ENTRIES) decoded.clear();
-    decoded.set(text, values);
-  }
+  const values = decoded(text, () => decodeQuery(text));
   c.set('query', values);
   return values;
 }

@@ -6,6 +6,7 @@ import { ApiError } from './errors.js';
 import { inputSchema } from './openapi/schema-resolver.js';
 import type { AppEnv } from './request-context.js';
 import { queryString, requestQuery } from './request-query.js';
+import { createTextMemo } from './text-memo.js';
 
 /** VALIDATION_ERROR naming each field and what is wrong with it. */
 export function invalidInput(
@@ -22,7 +23,7 @@ type Validated<Target extends string, T extends z.ZodType> = {
   out: { [K in Target]: z.output<T> };
 };
 
-/** Distinct valid inputs a validator remembers before it starts over. */
+/** Distinct valid inputs a validator remembers. */
 const MEMO_ENTRIES = 1000;
 
 /**
@@ -41,18 +42,15 @@ export function validate<
   E extends AppEnv,
   P extends string,
 >(target: Target, schema: T): MiddlewareHandler<E, P, Validated<Target, T>> {
-  const valid = new Map<string, object>();
+  const valid = createTextMemo<object>(MEMO_ENTRIES);
   // Not async: nothing runs after next(), so a valid request costs no frame of its own.
   const middleware: MiddlewareHandler<E, P, Validated<Target, T>> = (c, next) => {
     const text = target === 'param' ? c.req.path : queryString(c.req.url);
-    let data = valid.get(text);
-    if (data === undefined) {
+    const data = valid(text, () => {
       const result = schema.safeParse(target === 'param' ? c.req.param() : requestQuery(c));
       if (!result.success) throw invalidInput(result.error, target, 'parameter');
-      data = Object.freeze(result.data as object);
-      if (valid.size >= MEMO_ENTRIES) valid.clear();
-      valid.set(text, data);
-    }
+      return Object.freeze(result.data as object);
+    });
     c.req.addValidatedData(target, data);
     return next();
   };
