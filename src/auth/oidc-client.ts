@@ -47,12 +47,11 @@ export interface OidcClient {
 
 export function createOidcClient(options: OidcClientOptions): OidcClient {
   const { logger } = options;
-  const retry = DISCOVERY_RETRY_MS;
   const insecure = new URL(options.issuer).protocol === 'http:';
   let configuration: client.Configuration | undefined;
   let attempt: Promise<boolean> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let delayMs = retry.min;
+  let delayMs = DISCOVERY_RETRY_MS.min;
   let lastFailureAt = 0;
   let closed = false;
 
@@ -84,7 +83,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     if (closed || configuration !== undefined) return;
     timer = setTimeout(() => void attemptNow(), delayMs);
     timer.unref();
-    delayMs = Math.min(delayMs * 2, retry.max);
+    delayMs = Math.min(delayMs * 2, DISCOVERY_RETRY_MS.max);
   };
 
   /** Joins the attempt running, or starts one. */

@@ -192,6 +192,10 @@ function connectWithScripts(client: Client, onError: RedisStoreOptions['onError'
   return client;
 }
 
+function unavailable(error: unknown): never {
+  throw new StoreUnavailableError(error);
+}
+
 /** Connects (without waiting for success: a store down at start-up makes /readyz say 503). */
 export function createRedisStore(options: RedisStoreOptions): Store {
   const target = targetOf(options);
@@ -228,12 +232,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const targets = subscriberTargets(target);
 
   const corkTheTurn = client instanceof Redis ? writesOfOneTurn(client) : () => {};
-  const run = async <T>(op: () => Promise<T>): Promise<T> => {
+  // No async frame of its own: every command of the hot path goes through here.
+  const run = <T>(op: () => Promise<T>): Promise<T> => {
     corkTheTurn();
     try {
-      return await op();
+      return op().catch(unavailable);
     } catch (error) {
-      throw new StoreUnavailableError(error);
+      return Promise.reject(new StoreUnavailableError(error));
     }
   };
 

@@ -8,16 +8,12 @@ import { validate } from '../../src/http/validate.js';
 /** A route that answers what validation gave it, and the error code when it threw. */
 function app() {
   const parsed = { param: 0, query: 0 };
+  // Counts every parse the validator runs, valid or not.
   const counted = <T extends z.ZodType>(target: keyof typeof parsed, schema: T) =>
-    z.any().transform((value: unknown, ctx) => {
+    z.preprocess((value) => {
       parsed[target] += 1;
-      const result = schema.safeParse(value);
-      if (!result.success) {
-        for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
-        return z.NEVER;
-      }
-      return result.data;
-    });
+      return value;
+    }, schema);
   const hono = new Hono<AppEnv>()
     .get(
       '/g/:group',
