@@ -1,3 +1,5 @@
+import { LightAbort, type AbortLike } from '../platform/light-abort.js';
+
 /** What a waiter gets when its own signal aborted before the shared load settled. */
 export const LEFT = Symbol('left');
 
@@ -7,17 +9,13 @@ export const LEFT = Symbol('left');
  * shared load's signal aborts, so a load nobody waits for stops before its upstream call.
  */
 export interface InFlight<T> {
-  join(
-    id: string,
-    start: (signal: AbortSignal) => Promise<T>,
-    signal?: AbortSignal,
-  ): Promise<T | typeof LEFT>;
+  join(id: string, start: (signal: AbortLike) => Promise<T>, signal?: AbortLike): Promise<T | typeof LEFT>;
   has(id: string): boolean;
 }
 
 interface SharedLoad<T> {
   promise: Promise<T>;
-  controller: AbortController;
+  controller: LightAbort;
   waiting: number;
 }
 
@@ -25,9 +23,9 @@ interface SharedLoad<T> {
 export function createInFlight<T>(): InFlight<T> {
   const loads = new Map<string, SharedLoad<T>>();
 
-  const begin = (id: string, start: (signal: AbortSignal) => Promise<T>): SharedLoad<T> => {
-    const controller = new AbortController();
-    const load: SharedLoad<T> = { promise: start(controller.signal), controller, waiting: 0 };
+  const begin = (id: string, start: (signal: AbortLike) => Promise<T>): SharedLoad<T> => {
+    const controller = new LightAbort();
+    const load: SharedLoad<T> = { promise: start(controller), controller, waiting: 0 };
     loads.set(id, load);
     const forget = () => {
       if (loads.get(id) === load) loads.delete(id);
@@ -42,7 +40,7 @@ export function createInFlight<T>(): InFlight<T> {
       if (signal?.aborted === true) return Promise.resolve(LEFT);
       const current = loads.get(id);
       // A load abandoned by all its waiters may still be settling: it is no use to a newcomer.
-      const load = current === undefined || current.controller.signal.aborted ? begin(id, start) : current;
+      const load = current === undefined || current.controller.aborted ? begin(id, start) : current;
       load.waiting += 1;
       if (signal === undefined) return load.promise;
       return new Promise<T | typeof LEFT>((resolve, reject) => {

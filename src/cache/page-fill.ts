@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { delayUnlessAborted } from '../platform/abortable-delay.js';
 import type { PageLoad, PageLoader, PageQuery } from './page-request.js';
 import type { PageStore } from './page-store.js';
+import type { AbortLike } from '../platform/light-abort.js';
 
 export interface FillRequest<F> {
   pageId: string;
   query: PageQuery;
   load: PageLoader<F>;
   /** Aborts when nobody waits for this fill any more. */
-  signal?: AbortSignal | undefined;
+  signal?: AbortLike | undefined;
   /**
    * A cache miss accepts any servable entry that appears; a bypass accepts only the entry written
    * by a lock holder it waited on (an older entry is exactly what it asked to skip).

@@ -1,3 +1,5 @@
+import type { AbortLike } from '../platform/light-abort.js';
+
 /** What the page cache serves and how it is asked; it knows pages, never who makes them. */
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
@@ -41,7 +43,7 @@ export type PageLoad<F> =
  * `refresh` for a background refresh, which nobody waits for.
  */
 export type PageLoader<F> = (
-  signal: AbortSignal | undefined,
+  signal: AbortLike | undefined,
   purpose: 'request' | 'refresh',
 ) => Promise<PageLoad<F>>;
 
@@ -54,7 +56,7 @@ export interface PageRequest<F> {
    * Aborted when the client goes away: waiters stop waiting and the load may not start. Asked for
    * only when the request has to wait for a load (a hit never needs one).
    */
-  signal?: (() => AbortSignal) | undefined;
+  signal?: (() => AbortLike) | undefined;
   load: PageLoader<F>;
 }
 

@@ -4,6 +4,7 @@ import type { CacheStatus, PageLoad, PageLoader, ScanPages } from '../cache/page
 import type { Metrics } from '../platform/metrics.js';
 import type { UpstreamBudget, UserLimiter, UserLimitResult } from '../ratelimit/limit-results.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/vendor-call.js';
+import type { AbortLike } from '../platform/light-abort.js';
 
 export interface ListScansRequest {
   user: Principal;
@@ -12,7 +13,7 @@ export interface ListScansRequest {
   bypass: boolean;
   traceId: string;
   /** Aborts when the client goes away; asked for only when a load has to be waited for. */
-  signal?: (() => AbortSignal) | undefined;
+  signal?: (() => AbortLike) | undefined;
 }
 
 type Granted = Extract<UserLimitResult, { ok: true }>;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AbortLike } from '../platform/light-abort.js';
 
 /** Largest vendor page the gateway accepts (docs/upstream.md#upstream-deadline). */
 export const MAX_PAGE_BYTES = 2 * 1024 * 1024;
@@ -26,7 +27,7 @@ export interface BodyRules {
  * `signal` aborts the exchange at any point; `done` is called once.
  */
 export function bodyCollector(
-  signal: AbortSignal,
+  signal: AbortLike,
   rules: BodyRules,
   done: (received: Received) => void,
 ): Dispatcher.DispatchHandler {

@@ -1,6 +1,8 @@
+import { LightAbort, type AbortLike } from '../platform/light-abort.js';
+
 /** The signal of one vendor call, and whether it was the deadline that fired it. */
 export interface CallSignal {
-  signal: AbortSignal;
+  signal: AbortLike;
   timedOut(): boolean;
   /** The call is over: the timer and the listener on the caller's signal go. */
   done(): void;
@@ -11,8 +13,8 @@ export interface CallSignal {
  * and one timer, cleared when the call ends: `AbortSignal.timeout` plus `AbortSignal.any` cost a
  * tracked timer and weak references per call, which showed in every miss's profile.
  */
-export function callSignal(timeoutMs: number, caller: AbortSignal | undefined): CallSignal {
-  const controller = new AbortController();
+export function callSignal(timeoutMs: number, caller: AbortLike | undefined): CallSignal {
+  const controller = new LightAbort();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -24,7 +26,7 @@ export function callSignal(timeoutMs: number, caller: AbortSignal | undefined): 
   if (caller?.aborted === true) controller.abort(caller.reason);
   else caller?.addEventListener('abort', onCallerAbort, { once: true });
   return {
-    signal: controller.signal,
+    signal: controller,
     timedOut: () => timedOut,
     done() {
       clearTimeout(timer);

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { Pool } from 'undici';
 
 import { traceparentFor } from './traceparent.js';
+import { delayUnlessAborted } from '../platform/abortable-delay.js';
+import type { AbortLike } from '../platform/light-abort.js';
 import type { Logger } from '../platform/logger.js';
 import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -162,7 +162,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     deadline: CallSignal,
     started: number,
     traceId: string,
-    beforeRetry: ((signal: AbortSignal) => Promise<boolean>) | undefined,
+    beforeRetry: ((signal: AbortLike) => Promise<boolean>) | undefined,
   ): Promise<{ result: Resolved; attempts: number }> {
     const first = await attempt(request, deadline);
     if (first.type !== 'failure' || !first.transient) return { result: first, attempts: 1 };
@@ -174,11 +174,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       { traceId, kind: first.failure.kind, status: first.status, backoffMs: Math.round(backoffMs) },
       'upstream call failed transiently; retrying once',
     );
-    const slept = await sleep(backoffMs, undefined, { signal: request.signal }).then(
-      () => true,
-      () => false,
-    );
-    if (!slept) return { result: endedBySignal(deadline), attempts: 1 };
+    if (!(await delayUnlessAborted(backoffMs, request.signal)))
+      return { result: endedBySignal(deadline), attempts: 1 };
     if (beforeRetry !== undefined && !(await beforeRetry(request.signal)))
       return { result: first, attempts: 1 };
     return { result: await attempt(request, deadline), attempts: 2 };

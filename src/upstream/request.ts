@@ -3,6 +3,7 @@ import type { Pool } from 'undici';
 import { classifyNetworkError, classifyResponse } from './classify.js';
 import type { AttemptOutcome } from './classify.js';
 import { bodyCollector, MAX_PAGE_BYTES, type BodyRules, type Received } from './body-collector.js';
+import type { AbortLike } from '../platform/light-abort.js';
 
 // Error bodies are read only for a trace id and a 400's message: no reason to take more.
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -20,7 +21,7 @@ export interface ScansRequest {
   /** The complete header set: nothing else is sent. */
   headers: Record<string, string>;
   /** Aborts connect, headers and body together (deadline or caller). */
-  signal: AbortSignal;
+  signal: AbortLike;
   /** Strings that must not survive into a result: the call's key and the current one (rotation). */
   secrets: () => readonly string[];
   now: () => number;

@@ -1,3 +1,5 @@
+import type { AbortLike } from '../platform/light-abort.js';
+
 /** What the gateway asks the vendor for: validated values only, never raw client input. */
 export interface ScanQuery {
   accountGroupId: string;
@@ -33,13 +35,13 @@ export interface UpstreamClient {
     query: ScanQuery,
     options: {
       traceId: string;
-      signal?: AbortSignal | undefined;
+      signal?: AbortLike | undefined;
       /**
        * Asked before the one retry of a transient failure, with the call's own signal (deadline
        * and caller): the retry is a vendor call too, so it needs the caller's say (a budget slot).
        * False skips it.
        */
-      beforeRetry?: ((signal: AbortSignal) => Promise<boolean>) | undefined;
+      beforeRetry?: ((signal: AbortLike) => Promise<boolean>) | undefined;
     },
   ): Promise<UpstreamResult>;
   /** Key rotation: calls that start after this use the new key; calls in flight keep theirs. */

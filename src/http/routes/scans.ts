@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { ACCOUNT_GROUP_ID, ACCOUNT_GROUP_ID_RULE } from '../../platform/account-group-id.js';
 import type { ListScans } from '../../scans/list-scans.js';
+import { clientLeftSignal } from '../client-left.js';
 import { addHeaders, okSerialised } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import type { createRateLimitHeaders } from '../rate-limit-headers.js';
@@ -70,8 +71,8 @@ export function scansRoutes(options: ScansRoutesOptions) {
         query,
         bypass: NO_CACHE.test(c.req.header('cache-control') ?? ''),
         traceId: c.get('traceId'),
-        // Built only if a fill starts: an AbortSignal per request costs a hit for nothing.
-        signal: () => c.req.raw.signal,
+        // Built only if a fill starts: a hit has nothing to abort.
+        signal: () => clientLeftSignal(c),
       });
       const limitHeaders = rateLimitHeaders(result.userLimit);
       if (result.kind === 'user_limited') {
