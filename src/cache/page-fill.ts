@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { delayUnlessAborted } from '../platform/abortable-delay.js';
-import type { PageLoad, PageLoader, PageQuery } from './page-request.js';
+import type { SlotReservation } from '../store/store.js';
+import type { PageLoad, PageLoader, PageQuery, PageRequest } from './page-request.js';
 import type { PageStore } from './page-store.js';
 import type { AbortLike } from '../platform/light-abort.js';
 
@@ -8,6 +9,7 @@ export interface FillRequest<F> {
   pageId: string;
   query: PageQuery;
   load: PageLoader<F>;
+  slot?: PageRequest<F>['slot'];
   /** Aborts when nobody waits for this fill any more. */
   signal?: AbortLike | undefined;
   /**
@@ -41,18 +43,25 @@ const POLL_MAX_MS = 100;
 export function createPageFill(options: PageFillOptions): PageFill {
   const { pages, clock, lockTtlMs } = options;
 
-  const fromSource = <F>(request: FillRequest<F>, purpose: 'request' | 'refresh') =>
-    request.load(request.signal, purpose);
+  const fromSource = <F>(
+    request: FillRequest<F>,
+    purpose: 'request' | 'refresh',
+    reserved?: SlotReservation,
+  ) => request.load(request.signal, purpose, reserved);
+
+  const lock = <F>(request: Pick<FillRequest<F>, 'pageId' | 'slot'>, token: string) =>
+    pages.lock(request.pageId, token, lockTtlMs, request.slot?.());
 
   /** Holds the lock: calls, stores a good page, then releases (entry first, so waiters find it). */
   async function fillAsHolder<F>(
     request: FillRequest<F>,
     token: string,
     purpose: 'request' | 'refresh',
+    reserved: SlotReservation | undefined,
   ): Promise<PageLoad<F>> {
     let released = false;
     try {
-      const result = await fromSource(request, purpose);
+      const result = await fromSource(request, purpose, reserved);
       if (result.kind === 'page') {
         const now = clock();
         const freshUntil = now + options.ttlS * 1000;
@@ -112,9 +121,9 @@ export function createPageFill(options: PageFillOptions): PageFill {
       const second = await filled();
       if (second === 'store_down') return fromSource(request, 'request');
       if (second !== undefined) return second;
-      const taken = await pages.lock(pageId, token, lockTtlMs);
+      const taken = await lock(request, token);
       if (taken === 'store_down') return fromSource(request, 'request');
-      if (taken) return fillAsHolder(request, token, 'request');
+      if (taken.taken) return fillAsHolder(request, token, 'request', taken.reserved);
       holder = await pages.holder(pageId);
     }
     return { kind: 'unanswered', reason: 'lock_wait_expired' };
@@ -124,17 +133,22 @@ export function createPageFill(options: PageFillOptions): PageFill {
     async load(request) {
       if (!request.useStore) return fromSource(request, 'request');
       const token = randomUUID();
-      const taken = await pages.lock(request.pageId, token, lockTtlMs);
+      const taken = await lock(request, token);
       if (taken === 'store_down') return fromSource(request, 'request');
-      if (taken) return fillAsHolder(request, token, 'request');
+      if (taken.taken) return fillAsHolder(request, token, 'request', taken.reserved);
       return waitForHolder(request, token);
     },
 
     async refresh(request) {
       const token = randomUUID();
-      const taken = await pages.lock(request.pageId, token, lockTtlMs);
-      if (taken !== true) return undefined;
-      return fillAsHolder({ ...request, acceptAnyEntry: true, useStore: true }, token, 'refresh');
+      const taken = await lock(request, token);
+      if (taken === 'store_down' || !taken.taken) return undefined;
+      return fillAsHolder(
+        { ...request, acceptAnyEntry: true, useStore: true },
+        token,
+        'refresh',
+        taken.reserved,
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { AbortLike } from '../platform/light-abort.js';
+import type { SlotQuery, SlotReservation } from '../store/store.js';
 
 /** What the page cache serves and how it is asked; it knows pages, never who makes them. */
 
@@ -40,11 +41,13 @@ export type PageLoad<F> =
 
 /**
  * Loads a page from its source. `signal` aborts when nobody waits any more; `purpose` is
- * `refresh` for a background refresh, which nobody waits for.
+ * `refresh` for a background refresh, which nobody waits for; `reserved` is the source's rate
+ * slot when the fill's lock reserved it (PageRequest.slot), else the loader reserves its own.
  */
 export type PageLoader<F> = (
   signal: AbortLike | undefined,
   purpose: 'request' | 'refresh',
+  reserved?: SlotReservation,
 ) => Promise<PageLoad<F>>;
 
 export interface PageRequest<F> {
@@ -57,6 +60,11 @@ export interface PageRequest<F> {
    * only when the request has to wait for a load (a hit never needs one).
    */
   signal?: (() => AbortLike) | undefined;
+  /**
+   * The rate slot a load from the source takes, asked for when a fill takes the page's lock: the
+   * lock and the slot are then one round trip (Store.lockAndReserve). Undefined: no slot to take.
+   */
+  slot?: (() => SlotQuery | undefined) | undefined;
   load: PageLoader<F>;
 }
 

@@ -2,12 +2,14 @@ import { createLogThrottle } from '../platform/log-throttle.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
-import { StoreUnavailableError, type Store } from '../store/store.js';
+import { StoreUnavailableError, type SlotQuery, type SlotReservation, type Store } from '../store/store.js';
 import { decodePageEntry, encodePageEntry, type PageEntry } from './page-entry.js';
 
 /** What the store said; `store_down` means go to the upstream without the cache. */
 export type EntryRead = { kind: 'entry'; entry: PageEntry } | { kind: 'none' } | { kind: 'store_down' };
-export type LockAttempt = boolean | 'store_down';
+/** Taken or not; when taken with a slot query, the slot reserved with it. */
+export type LockAttempt =
+  { taken: false } | { taken: true; reserved: SlotReservation | undefined } | 'store_down';
 /** The lock holder's token, nobody, or the store did not answer. */
 export type LockHolder = { kind: 'held'; token: string } | { kind: 'free' } | { kind: 'store_down' };
 
@@ -23,8 +25,8 @@ export interface PageStore {
    * the same round trip; failures are logged and ignored.
    */
   writeAndUnlock(pageId: string, entry: PageEntry, now: number, token: string): Promise<void>;
-  /** Takes the page's fill lock for `ttlMs` when nobody holds it. */
-  lock(pageId: string, token: string, ttlMs: number): Promise<LockAttempt>;
+  /** Takes the page's fill lock for `ttlMs` when nobody holds it, and then `slot` if given. */
+  lock(pageId: string, token: string, ttlMs: number, slot?: SlotQuery): Promise<LockAttempt>;
   holder(pageId: string): Promise<LockHolder>;
   /** Releases the lock only while it is still ours. */
   unlock(pageId: string, token: string): Promise<void>;
@@ -92,9 +94,15 @@ export function createPageStore(options: {
       }
     },
 
-    async lock(pageId, token, ttlMs) {
+    async lock(pageId, token, ttlMs, slot) {
+      const key = keys.pageLock(pageId);
       try {
-        return await store.set(keys.pageLock(pageId), token, { ttlMs, onlyIfAbsent: true });
+        if (slot === undefined) {
+          const taken = await store.set(key, token, { ttlMs, onlyIfAbsent: true });
+          return taken ? { taken, reserved: undefined } : { taken };
+        }
+        const attempt = await store.lockAndReserve({ key, token, ttlMs }, slot);
+        return attempt.locked ? { taken: true, reserved: attempt.slot } : { taken: false };
       } catch (error) {
         return failed(error, 'lock');
       }

@@ -62,7 +62,8 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
     refreshing.add(id);
     options.tracker.run('cache.refresh', async () => {
       try {
-        const result = await fill.refresh({ pageId: id, query: request.query, load: request.load });
+        const { query, load, slot } = request;
+        const result = await fill.refresh({ pageId: id, query, load, slot });
         if (result?.kind === 'failure') {
           logger.info(
             { traceId: request.traceId, failure: result.failure },
@@ -101,7 +102,15 @@ export function createScanPages(options: ScanPagesOptions): ScanPages {
     const result = (await inFlight.join(
       id,
       (signal) =>
-        fill.load({ pageId: id, query, load: request.load, signal, acceptAnyEntry: !bypass, useStore }),
+        fill.load({
+          pageId: id,
+          query,
+          load: request.load,
+          slot: request.slot,
+          signal,
+          acceptAnyEntry: !bypass,
+          useStore,
+        }),
       request.signal?.(),
     )) as PageLoad<F> | typeof LEFT;
     if (result === LEFT) return { ok: false, unanswered: 'client_left', cache };

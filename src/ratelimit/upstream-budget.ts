@@ -121,12 +121,15 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
   }
 
   return {
-    async acquire({ signal }): Promise<SlotResult> {
+    slotQuery: () => (outage ? undefined : { key, budget: { ...shared, maxWaitMs } }),
+
+    async acquire({ signal, reserved }): Promise<SlotResult> {
       const started = performance.now();
       for (let attempt = 1; ; attempt += 1) {
         if (signal?.aborted === true) return { ok: false, retryAfterS: 1 };
         const left = Math.max(0, maxWaitMs - (performance.now() - started));
-        const slot = await reserve(left);
+        const slot =
+          attempt === 1 && reserved !== undefined ? { ...reserved, fromStore: true } : await reserve(left);
         if (!slot.granted) {
           metrics.rateRejections.inc({ limit: 'upstream' });
           return { ok: false, retryAfterS: retryAfterSeconds(slot.retryAfterMs) };

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/identity.js';
 import type { CacheStatus, PageLoad, PageLoader, ScanPages } from '../cache/page-request.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { UpstreamBudget, UserLimiter, UserLimitResult } from '../ratelimit/limit-results.js';
+import type { SlotQuery } from '../store/store.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/vendor-call.js';
 import type { AbortLike } from '../platform/light-abort.js';
 
@@ -56,6 +57,7 @@ export type ListScans = (request: ListScansRequest) => Promise<ListScansResult>;
 export function createListScans(options: ListScansOptions): ListScans {
   const { pages, userLimiter, metrics } = options;
   const loaderFor = createVendorLoader(options);
+  const slot = vendorSlot(options);
 
   return async function listScans(request) {
     requireGroupAccess(request.user, request.query.accountGroupId);
@@ -71,6 +73,7 @@ export function createListScans(options: ListScansOptions): ListScans {
       bypass: request.bypass,
       traceId: request.traceId,
       signal: request.signal,
+      slot,
       load: loaderFor(request.query, request.traceId),
     });
     if (outcome.ok) return { kind: 'page', ...outcome, userLimit };
@@ -98,6 +101,11 @@ const SERVE_STALE_ON: ReadonlySet<UpstreamFailure['kind']> = new Set([
   'unavailable',
 ]);
 
+/** The vendor slot a fill takes with its page lock; none while the circuit is open (no call). */
+export function vendorSlot({ budget, upstream }: Pick<ListScansOptions, 'budget' | 'upstream'>) {
+  return (): SlotQuery | undefined => (upstream.circuitState() === 'open' ? undefined : budget.slotQuery());
+}
+
 /**
  * How the cache loads a page from the vendor: a slot of the shared budget, then the call. A
  * vendor 429 pauses every instance; a request (not a background refresh) retries once when the
@@ -106,11 +114,11 @@ const SERVE_STALE_ON: ReadonlySet<UpstreamFailure['kind']> = new Set([
 export function createVendorLoader(options: Pick<ListScansOptions, 'budget' | 'upstream' | 'maxWaitMs'>) {
   const { budget, upstream, maxWaitMs } = options;
   return (query: ScanQuery, traceId: string): PageLoader<UpstreamFailure> =>
-    async function loadFromVendor(signal, purpose): Promise<PageLoad<UpstreamFailure>> {
+    async function loadFromVendor(signal, purpose, reserved): Promise<PageLoad<UpstreamFailure>> {
       for (let attempt = 1; ; attempt += 1) {
         // An open circuit answers without calling: no reason to spend or wait for a slot.
         if (upstream.circuitState() !== 'open') {
-          const slot = await budget.acquire({ signal });
+          const slot = await budget.acquire({ signal, reserved: attempt === 1 ? reserved : undefined });
           if (!slot.ok) {
             if (signal?.aborted === true) return { kind: 'unanswered', reason: 'client_left' };
             return vendorFailure(

@@ -1,6 +1,6 @@
 import { pausedGcraState, reserveGcraSlot, slotStateOf, slotStateText, takeGcraTokens } from './gcra.js';
 import { createLogMarks, logMarkKey } from './log-marks.js';
-import type { LogEntry, SlotReservation, Store, SubscriptionHandlers } from './store.js';
+import type { LogEntry, SlotQuery, SlotReservation, Store, SubscriptionHandlers } from './store.js';
 
 interface Entry {
   value: string;
@@ -41,6 +41,12 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   sweep.unref();
 
   const tatOf = (key: string): number => Number(live(key)?.value ?? 0);
+
+  const reserveSlot = (key: string, budget: SlotQuery['budget']): SlotReservation => {
+    const { reservation, next } = reserveGcraSlot(slotStateOf(live(key)?.value), now(), budget);
+    if (next !== undefined) entries.set(key, { value: slotStateText(next), expiresAt: next.tat + 1000 });
+    return reservation;
+  };
 
   const append = (key: string, jsons: readonly string[], maxLen: number): void => {
     const log = logs.get(key) ?? { seq: 0, entries: [] };
@@ -105,10 +111,11 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       entry.value = String(Number(entry.value) + 1);
       return Promise.resolve({ count: Number(entry.value), ttlMs: entry.expiresAt - t });
     },
-    reserveSlot(key, budget): Promise<SlotReservation> {
-      const { reservation, next } = reserveGcraSlot(slotStateOf(live(key)?.value), now(), budget);
-      if (next !== undefined) entries.set(key, { value: slotStateText(next), expiresAt: next.tat + 1000 });
-      return Promise.resolve(reservation);
+    reserveSlot: (key, budget) => Promise.resolve(reserveSlot(key, budget)),
+    lockAndReserve(lock, slot) {
+      if (live(lock.key) !== undefined) return Promise.resolve({ locked: false });
+      entries.set(lock.key, { value: lock.token, expiresAt: now() + lock.ttlMs });
+      return Promise.resolve({ locked: true, slot: reserveSlot(slot.key, slot.budget) });
     },
     takeTokens(key, budget) {
       const { grant, nextTat } = takeGcraTokens(tatOf(key), now(), budget);

@@ -33,27 +33,42 @@ end
 return {count, ttl}`;
 
 /**
- * KEYS[1] budget, stored as "<tat> <spent>"; ARGV interval ms, burst, max wait ms, jitter ms →
- * {granted, wait-or-retry ms}. gcra.ts reserveGcraSlot is the same rule.
+ * GCRA slot of the budget at `key`, stored as "<tat> <spent>"; interval ms, burst, max wait ms,
+ * jitter ms → {granted, wait-or-retry ms}. gcra.ts reserveGcraSlot is the same rule.
  */
-export const RESERVE_SLOT = `${NOW_MS}
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tolerance = (burst - 1) * interval
-local stored = redis.call('GET', KEYS[1]) or '0'
-local tat = tonumber(string.match(stored, '^%S+')) or 0
-local spent = tonumber(string.match(stored, ' (%S+)$') or '0') or 0
-if tat <= now then spent = 0 end
-if tat < now then tat = now end
-local slot = tat - tolerance
-local wait = math.max(0, slot - now)
-if wait > tonumber(ARGV[3]) then
-  return {0, ms(wait)}
+const RESERVE_SLOT_FN = `${NOW_MS}
+local function reserveSlot(key, interval, burst, maxWait, jitter)
+  local tolerance = (burst - 1) * interval
+  local stored = redis.call('GET', key) or '0'
+  local tat = tonumber(string.match(stored, '^%S+')) or 0
+  local spent = tonumber(string.match(stored, ' (%S+)$') or '0') or 0
+  if tat <= now then spent = 0 end
+  if tat < now then tat = now end
+  local slot = tat - tolerance
+  local wait = math.max(0, slot - now)
+  if wait > maxWait then
+    return {0, ms(wait)}
+  end
+  if spent >= burst then wait = math.max(0, slot + jitter - now) end
+  local nextTat = tat + interval
+  redis.call('SET', key, ms(nextTat) .. ' ' .. string.format('%d', spent + 1), 'PX', math.ceil(nextTat - now) + 1000)
+  return {1, ms(wait)}
+end`;
+
+/** KEYS[1] budget; ARGV interval ms, burst, max wait ms, jitter ms → {granted, wait-or-retry ms}. */
+export const RESERVE_SLOT = `${RESERVE_SLOT_FN}
+return reserveSlot(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))`;
+
+/**
+ * KEYS[1] lock, KEYS[2] budget; ARGV token, lock ttl ms, then RESERVE_SLOT's → {0} when the lock
+ * is held, else {1, granted, wait-or-retry ms}: the slot is reserved only when the lock was taken.
+ */
+export const LOCK_AND_RESERVE = `if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return {0}
 end
-if spent >= burst then wait = math.max(0, slot + tonumber(ARGV[4]) - now) end
-local nextTat = tat + interval
-redis.call('SET', KEYS[1], ms(nextTat) .. ' ' .. string.format('%d', spent + 1), 'PX', math.ceil(nextTat - now) + 1000)
-return {1, ms(wait)}`;
+${RESERVE_SLOT_FN}
+local slot = reserveSlot(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
+return {1, slot[1], slot[2]}`;
 
 /**
  * KEYS[1] budget; ARGV interval ms, burst, want → {granted, ms ahead after it, retry-after ms}:

@@ -6,6 +6,7 @@ import {
   INCR_WINDOW,
   PAUSE_SLOTS,
   REDELIVER_LOG,
+  LOCK_AND_RESERVE,
   RESERVE_SLOT,
   SET_AND_RELEASE,
   SET_MEMBERS,
@@ -15,7 +16,14 @@ import { quit } from './redis-quit.js';
 import { createRedisLogWrites, type LogScripts } from './redis-log.js';
 import { subscribeOverRedis, type RedisTarget } from './redis-subscriber.js';
 import { followSentinelSwitches } from './sentinel-switch.js';
-import { StoreUnavailableError, type LogEntry, type Store, type Subscription } from './store.js';
+import {
+  StoreUnavailableError,
+  type LogEntry,
+  type SlotQuery,
+  type SlotReservation,
+  type Store,
+  type Subscription,
+} from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` of a single node. */
@@ -49,6 +57,12 @@ export interface RedisStoreOptions {
 
 type Reply = [number | string, string];
 
+/** A reservation script's {granted, ms}: the wait when granted, else when to retry. */
+const slotReservation = (granted: number | string, ms: string): SlotReservation =>
+  Number(granted) === 1
+    ? { granted: true, waitMs: Number(ms) }
+    : { granted: false, retryAfterMs: Number(ms) };
+
 /** The scripts (and LogScripts), registered with defineCommand so they travel as EVALSHA. */
 interface ScriptCommands {
   sbffDelIfEquals(key: string, expected: string): Promise<number>;
@@ -69,6 +83,16 @@ interface ScriptCommands {
     maxWaitMs: number,
     jitterMs: number,
   ): Promise<Reply>;
+  sbffLockAndReserve(
+    lockKey: string,
+    budgetKey: string,
+    token: string,
+    ttlMs: number,
+    intervalMs: number,
+    burst: number,
+    maxWaitMs: number,
+    jitterMs: number,
+  ): Promise<[number] | [number, number | string, string]>;
   sbffPauseSlots(key: string, intervalMs: number, burst: number, pauseMs: number): Promise<number>;
   sbffTakeTokens(
     key: string,
@@ -183,6 +207,7 @@ function connectWithScripts(client: Client, onError: RedisStoreOptions['onError'
   client.defineCommand('sbffAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   client.defineCommand('sbffSetMembers', { numberOfKeys: 1, lua: SET_MEMBERS });
   client.defineCommand('sbffReserveSlot', { numberOfKeys: 1, lua: RESERVE_SLOT });
+  client.defineCommand('sbffLockAndReserve', { numberOfKeys: 2, lua: LOCK_AND_RESERVE });
   client.defineCommand('sbffPauseSlots', { numberOfKeys: 1, lua: PAUSE_SLOTS });
   client.defineCommand('sbffTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   client.defineCommand('sbffAppendLog', { numberOfKeys: 2, lua: APPEND_LOG });
@@ -231,6 +256,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   }
   const targets = subscriberTargets(target);
 
+  const reserveSlot = async (key: string, budget: SlotQuery['budget']): Promise<SlotReservation> => {
+    const { intervalMs, burst, maxWaitMs, jitterMs = 0 } = budget;
+    const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs, jitterMs);
+    return slotReservation(granted, ms);
+  };
+
   const corkTheTurn = client instanceof Redis ? writesOfOneTurn(client) : () => {};
   // No async frame of its own: every command of the hot path goes through here.
   const run = <T>(op: () => Promise<T>): Promise<T> => {
@@ -278,12 +309,28 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const [count, ttlMs] = await client.sbffIncrWindow(key, Math.ceil(windowMs));
         return { count: Number(count), ttlMs: Number(ttlMs) };
       }),
-    reserveSlot: (key, { intervalMs, burst, maxWaitMs, jitterMs = 0 }) =>
+    reserveSlot: (key, budget) => run(() => reserveSlot(key, budget)),
+    lockAndReserve: (lock, slot) =>
       run(async () => {
-        const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs, jitterMs);
-        return Number(granted) === 1
-          ? { granted: true, waitMs: Number(ms) }
-          : { granted: false, retryAfterMs: Number(ms) };
+        const ttl = Math.max(1, Math.ceil(lock.ttlMs));
+        if (client instanceof Cluster) {
+          if ((await client.set(lock.key, lock.token, 'PX', ttl, 'NX')) !== 'OK') return { locked: false };
+          return { locked: true, slot: await reserveSlot(slot.key, slot.budget) };
+        }
+        const { intervalMs, burst, maxWaitMs, jitterMs = 0 } = slot.budget;
+        const reply = await client.sbffLockAndReserve(
+          lock.key,
+          slot.key,
+          lock.token,
+          ttl,
+          intervalMs,
+          burst,
+          maxWaitMs,
+          jitterMs,
+        );
+        return reply.length === 3
+          ? { locked: true, slot: slotReservation(reply[1], reply[2]) }
+          : { locked: false };
       }),
     takeTokens: (key, { intervalMs, burst, want }) =>
       run(async () => {

@@ -38,10 +38,16 @@ export interface Store {
    * calls after the budget was full go at their slot; later ones, until it is full again, go
    * `jitterMs` after it (gcra.ts reserveGcraSlot).
    */
-  reserveSlot(
-    key: string,
-    budget: SlotBudget & { maxWaitMs: number; jitterMs?: number },
-  ): Promise<SlotReservation>;
+  reserveSlot(key: string, budget: SlotQuery['budget']): Promise<SlotReservation>;
+  /**
+   * Takes `lock` (sets it to `token` when absent) and, only if it took it, reserves a slot as
+   * reserveSlot does: a page fill that will call the vendor gets its lock and its slot in one
+   * round trip. On a Cluster the two keys live in different slots: two round trips.
+   */
+  lockAndReserve(
+    lock: { key: string; token: string; ttlMs: number },
+    slot: SlotQuery,
+  ): Promise<{ locked: false } | { locked: true; slot: SlotReservation }>;
   /**
    * GCRA like reserveSlot, never waiting: takes up to `want` calls that fit now (at least one, or
    * none). `aheadMs` is how far the budget then runs ahead of now, for what is left; when none fit,
@@ -116,6 +122,12 @@ export interface TokenGrant {
   granted: number;
   aheadMs: number;
   retryAfterMs: number;
+}
+
+/** A slot to reserve: the budget's key, its rule and the longest wait for it. */
+export interface SlotQuery {
+  key: string;
+  budget: SlotBudget & { maxWaitMs: number; jitterMs?: number };
 }
 
 export type SlotReservation = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };

@@ -1,7 +1,7 @@
 import { createBackgroundTasks, type BackgroundTasks } from '../../src/platform/background-tasks.js';
 import { createScanPages } from '../../src/cache/scan-pages.js';
 import type { PageOutcome, PageRequest, ScanPages } from '../../src/cache/page-request.js';
-import { createVendorLoader } from '../../src/scans/list-scans.js';
+import { createVendorLoader, vendorSlot } from '../../src/scans/list-scans.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
 import type { UpstreamBudget } from '../../src/ratelimit/limit-results.js';
 import { createUpstreamBudget } from '../../src/ratelimit/upstream-budget.js';
@@ -122,6 +122,7 @@ export function createHarness(kind: StoreKind, sim: RunningSimulator): Harness {
         lockTtlMs: options.lockTtlMs ?? 2 * (upstreamTimeoutMs + maxWaitMs) + 1000,
       });
       const loaderFor = createVendorLoader({ budget, upstream, maxWaitMs });
+      const slot = vendorSlot({ budget, upstream });
       let seq = 0;
       const instance: Instance = {
         pages,
@@ -134,7 +135,14 @@ export function createHarness(kind: StoreKind, sim: RunningSimulator): Harness {
         get(query, extra = {}) {
           seq += 1;
           const traceId = `trace-${seq}`;
-          return pages.get({ query, bypass: false, traceId, load: loaderFor(query, traceId), ...extra });
+          return pages.get({
+            query,
+            bypass: false,
+            traceId,
+            slot,
+            load: loaderFor(query, traceId),
+            ...extra,
+          });
         },
       };
       instances.push(instance);

@@ -4,7 +4,10 @@ import { pageId } from '../../src/cache/page-key.js';
 import type { PageOutcome } from '../../src/cache/page-request.js';
 import type { UpstreamFailure } from '../../src/upstream/vendor-call.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { createRedisStore } from '../../src/store/redis.js';
+import type { Store } from '../../src/store/store.js';
 import { metricValue } from '../helpers/metrics.js';
+import { REDIS_URL } from '../helpers/redis.js';
 import { createHarness, type Harness, type StoreKind } from './scan-pages-fixture.js';
 
 const page = { accountGroupId: 'grp_a', limit: 5 };
@@ -165,6 +168,37 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     );
     expect(outcomes.every((o) => o.ok && o.cache === 'BYPASS')).toBe(true);
     expect(sim.callCount()).toBe(2);
+  });
+
+  it('a fill takes its vendor slot with its page lock, in one store call; a waiter takes none', async () => {
+    const calls: string[] = [];
+    // What each instance asks its store, by operation.
+    const counted = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, name, receiver) {
+          const value: unknown = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(name));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    const own = () => counted(kind === 'memory' ? h.store : createRedisStore({ url: REDIS_URL }));
+    const budget = { upstreamRps: 1, upstreamBurst: 2 };
+    const a = await h.instance({ ...budget, store: own() });
+    const b = await h.instance({ ...budget, store: own() });
+    calls.length = 0;
+    sim.setFaults({ latencyMs: 200 });
+    const outcomes = await Promise.all([a.get(page, { bypass: true }), b.get(page, { bypass: true })]);
+    expect(outcomes.map((o) => o.cache)).toEqual(['BYPASS', 'BYPASS']);
+    expect(sim.callCount()).toBe(1);
+    expect(calls.filter((c) => c === 'lockAndReserve')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'reserveSlot' || c === 'set')).toEqual([]);
+    // One slot of the burst of two went: the waiter's refused lock took none.
+    const slot = { intervalMs: 1000, burst: 2, maxWaitMs: 0 };
+    expect((await h.store.reserveSlot(h.keys.upstreamBudget(), slot)).granted).toBe(true);
+    expect((await h.store.reserveSlot(h.keys.upstreamBudget(), slot)).granted).toBe(false);
   });
 
   it('a lock holder that died mid-fill: its lock expires and one instance fills', async () => {

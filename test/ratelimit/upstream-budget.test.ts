@@ -175,6 +175,12 @@ function watched(real: Store) {
       reservations.push(reservation);
       return reservation;
     },
+    // A fill reserves its slot with its page lock.
+    async lockAndReserve(lock, slot) {
+      const attempt = await real.lockAndReserve(lock, slot);
+      if (attempt.locked) reservations.push(attempt.slot);
+      return attempt;
+    },
     async pauseSlots(key, options) {
       await real.pauseSlots(key, options);
       pauses.push(key);

@@ -135,6 +135,37 @@ export function storeContract(name: string, make: () => Store) {
       if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(2000);
     });
 
+    it('lockAndReserve reserves a slot only when it takes the lock', async () => {
+      // Another hash tag for the budget: on a Cluster the two keys live in different slots.
+      const lock = { key: key('lr:lock'), token: 'first', ttlMs: 10_000 };
+      const slot = {
+        key: `${prefix}{contract-budget}lr`,
+        budget: { intervalMs: 1000, burst: 2, maxWaitMs: 0 },
+      };
+      expect(await store.lockAndReserve(lock, slot)).toEqual({
+        locked: true,
+        slot: { granted: true, waitMs: 0 },
+      });
+      expect(await store.get(lock.key)).toBe('first');
+      expect(await store.lockAndReserve({ ...lock, token: 'second' }, slot)).toEqual({ locked: false });
+      expect(await store.get(lock.key)).toBe('first');
+      // The refused lock took no slot: the burst's second is still there, and then none.
+      expect(await store.reserveSlot(slot.key, slot.budget)).toEqual({ granted: true, waitMs: 0 });
+      expect((await store.reserveSlot(slot.key, slot.budget)).granted).toBe(false);
+    });
+
+    it('lockAndReserve takes the lock even when the slot is past the max wait', async () => {
+      const slot = {
+        key: `${prefix}{contract-budget}lr2`,
+        budget: { intervalMs: 1000, burst: 1, maxWaitMs: 0 },
+      };
+      expect((await store.reserveSlot(slot.key, slot.budget)).granted).toBe(true);
+      const taken = await store.lockAndReserve({ key: key('lr2:lock'), token: 't', ttlMs: 10_000 }, slot);
+      expect(taken.locked).toBe(true);
+      if (taken.locked) expect(taken.slot.granted).toBe(false);
+      expect(await store.get(key('lr2:lock'))).toBe('t');
+    });
+
     it('setAndRelease stores the value and deletes the lock only while it holds the token', async () => {
       const lock = key('sr:lock');
       await store.set(lock, 'mine', { ttlMs: 10_000 });
