@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { delayUnlessAborted } from '../platform/abortable-delay.js';
+import type { BackgroundTasks } from '../platform/background-tasks.js';
 import type { SlotReservation } from '../store/store.js';
 import type { PageLoad, PageLoader, PageQuery, PageRequest } from './page-request.js';
 import type { PageStore } from './page-store.js';
@@ -34,6 +35,8 @@ export interface PageFillOptions {
   staleS: number;
   clock: () => number;
   lockTtlMs: number;
+  /** Runs the entry writes, which nobody waits for. */
+  tracker: BackgroundTasks;
 }
 
 const POLL_FIRST_MS = 10;
@@ -52,7 +55,12 @@ export function createPageFill(options: PageFillOptions): PageFill {
   const lock = <F>(request: Pick<FillRequest<F>, 'pageId' | 'slot'>, token: string) =>
     pages.lock(request.pageId, token, lockTtlMs, request.slot?.());
 
-  /** Holds the lock: calls, stores a good page, then releases (entry first, so waiters find it). */
+  /**
+   * Holds the lock: calls, stores a good page, then releases (entry first, so waiters find it).
+   * The page is answered without waiting for its write: the write and the release are one store
+   * command, sent before anything this process asks later, so this instance reads its own entry.
+   * Another instance reading in between still sees the lock, and waits for the entry.
+   */
   async function fillAsHolder<F>(
     request: FillRequest<F>,
     token: string,
@@ -65,18 +73,14 @@ export function createPageFill(options: PageFillOptions): PageFill {
       if (result.kind === 'page') {
         const now = clock();
         const freshUntil = now + options.ttlS * 1000;
-        await pages.writeAndUnlock(
-          request.pageId,
-          {
-            accountGroupId: request.query.accountGroupId,
-            freshUntil,
-            staleUntil: freshUntil + options.staleS * 1000,
-            fillToken: token,
-            page: result.page,
-          },
-          now,
-          token,
-        );
+        const entry = {
+          accountGroupId: request.query.accountGroupId,
+          freshUntil,
+          staleUntil: freshUntil + options.staleS * 1000,
+          fillToken: token,
+          page: result.page,
+        };
+        options.tracker.run('cache.write', () => pages.writeAndUnlock(request.pageId, entry, now, token));
         released = true;
       }
       return result;

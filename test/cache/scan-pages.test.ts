@@ -201,6 +201,32 @@ describe.each<StoreKind>(['redis', 'memory'])('the scans page cache on the %s st
     expect((await h.store.reserveSlot(h.keys.upstreamBudget(), slot)).granted).toBe(false);
   });
 
+  it('a filled page is answered before its cache write lands; until then its lock stays', async () => {
+    let land = () => {};
+    const landed = new Promise<void>((resolve) => (land = resolve));
+    const base = kind === 'memory' ? h.store : createRedisStore({ url: REDIS_URL });
+    const store: Store = {
+      ...base,
+      async setAndRelease(...args) {
+        await landed;
+        return base.setAndRelease(...args);
+      },
+    };
+    const gw = await h.instance({ store });
+    expect((await gw.get(page)).cache).toBe('MISS');
+    const entryKey = h.keys.page(pageId(page));
+    const lockKey = h.keys.pageLock(pageId(page));
+    expect(await h.store.get(entryKey)).toBeNull();
+    // Another instance reading now finds the fill still going, and waits for its entry.
+    expect(await h.store.get(lockKey)).not.toBeNull();
+    land();
+    await gw.tracker.drain(5000);
+    expect(await h.store.get(entryKey)).not.toBeNull();
+    expect(await h.store.get(lockKey)).toBeNull();
+    expect((await gw.get(page)).cache).toBe('HIT');
+    expect(sim.callCount()).toBe(1);
+  });
+
   it('a lock holder that died mid-fill: its lock expires and one instance fills', async () => {
     const a = await h.instance();
     const b = await h.instance();
