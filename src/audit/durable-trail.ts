@@ -118,7 +118,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     delivery.report();
     delivery.schedule();
   }
-  const commit = createGroupCommit(durable);
+  // Two commits at once: a record arriving during a commit need not wait for it to end. A miss,
+  // which also waits on the vendor and two other round trips, served 2–10 % more req/s than with
+  // one (5 of 6 alternating pairs), a hit the same within the noise; three measured no better.
+  const commit = createGroupCommit(durable, { maxInFlight: 2 });
 
   return {
     async record(input) {

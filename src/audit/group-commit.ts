@@ -9,9 +9,8 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /**
    * Commits running at once. With one, what arrives during a commit waits for it to end and then
-   * goes in one larger batch; that measured a few per cent less CPU per cache hit than two (a
-   * batch of ~10 records instead of ~5, README Benchmarks). More overlap round trips, for a Redis
-   * far away. The writer numbers its batches, so one landing after a later one is told apart
+   * goes in one larger batch (fewer round trips); with more, round trips overlap and a record
+   * waits less. The writer numbers its batches, so one landing after a later one is told apart
    * (stream-writer.ts).
    * @default 1
    */
