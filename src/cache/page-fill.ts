@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { delayUnlessAborted } from '../platform/abortable-delay.js';
 import type { BackgroundTasks } from '../platform/background-tasks.js';
+import type { AbortLike } from '../platform/light-abort.js';
 import type { SlotReservation } from '../store/store.js';
 import type { PageLoad, PageLoader, PageQuery, PageRequest } from './page-request.js';
 import type { PageStore } from './page-store.js';
-import type { AbortLike } from '../platform/light-abort.js';
 
 export interface FillRequest<F> {
   pageId: string;

@@ -99,7 +99,7 @@ export function createPageStore(options: {
       try {
         if (slot === undefined) {
           const taken = await store.set(key, token, { ttlMs, onlyIfAbsent: true });
-          return taken ? { taken, reserved: undefined } : { taken };
+          return taken ? { taken: true, reserved: undefined } : { taken: false };
         }
         const attempt = await store.lockAndReserve({ key, token, ttlMs }, slot);
         return attempt.locked ? { taken: true, reserved: attempt.slot } : { taken: false };

@@ -1,11 +1,11 @@
 import { requireGroupAccess } from '../auth/access.js';
 import type { Principal } from '../auth/identity.js';
 import type { CacheStatus, PageLoad, PageLoader, ScanPages } from '../cache/page-request.js';
+import type { AbortLike } from '../platform/light-abort.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { UpstreamBudget, UserLimiter, UserLimitResult } from '../ratelimit/limit-results.js';
 import type { SlotQuery } from '../store/store.js';
 import type { ScanQuery, UpstreamClient, UpstreamFailure, UpstreamPage } from '../upstream/vendor-call.js';
-import type { AbortLike } from '../platform/light-abort.js';
 
 export interface ListScansRequest {
   user: Principal;

@@ -315,7 +315,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const ttl = Math.max(1, Math.ceil(lock.ttlMs));
         if (client instanceof Cluster) {
           if ((await client.set(lock.key, lock.token, 'PX', ttl, 'NX')) !== 'OK') return { locked: false };
-          return { locked: true, slot: await reserveSlot(slot.key, slot.budget) };
+          // The lock is ours whatever the budget's node says: a fill must still release it.
+          const reserved = await reserveSlot(slot.key, slot.budget).catch(() => undefined);
+          return { locked: true, slot: reserved };
         }
         const { intervalMs, burst, maxWaitMs, jitterMs = 0 } = slot.budget;
         const reply = await client.sbffLockAndReserve(

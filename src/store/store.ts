@@ -42,12 +42,13 @@ export interface Store {
   /**
    * Takes `lock` (sets it to `token` when absent) and, only if it took it, reserves a slot as
    * reserveSlot does: a page fill that will call the vendor gets its lock and its slot in one
-   * round trip. On a Cluster the two keys live in different slots: two round trips.
+   * round trip. On a Cluster the two keys live in different slots: two round trips, and a lock
+   * taken whose slot then failed comes back with no slot (the caller reserves its own).
    */
   lockAndReserve(
     lock: { key: string; token: string; ttlMs: number },
     slot: SlotQuery,
-  ): Promise<{ locked: false } | { locked: true; slot: SlotReservation }>;
+  ): Promise<{ locked: false } | { locked: true; slot: SlotReservation | undefined }>;
   /**
    * GCRA like reserveSlot, never waiting: takes up to `want` calls that fit now (at least one, or
    * none). `aheadMs` is how far the budget then runs ahead of now, for what is left; when none fit,

@@ -178,7 +178,7 @@ function watched(real: Store) {
     // A fill reserves its slot with its page lock.
     async lockAndReserve(lock, slot) {
       const attempt = await real.lockAndReserve(lock, slot);
-      if (attempt.locked) reservations.push(attempt.slot);
+      if (attempt.locked && attempt.slot !== undefined) reservations.push(attempt.slot);
       return attempt;
     },
     async pauseSlots(key, options) {

@@ -162,7 +162,7 @@ export function storeContract(name: string, make: () => Store) {
       expect((await store.reserveSlot(slot.key, slot.budget)).granted).toBe(true);
       const taken = await store.lockAndReserve({ key: key('lr2:lock'), token: 't', ttlMs: 10_000 }, slot);
       expect(taken.locked).toBe(true);
-      if (taken.locked) expect(taken.slot.granted).toBe(false);
+      if (taken.locked) expect(taken.slot?.granted).toBe(false);
       expect(await store.get(key('lr2:lock'))).toBe('t');
     });
 
