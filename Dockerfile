@@ -21,4 +21,4 @@ COPY public ./public
 RUN mkdir -p /var/lib/sbff/spool && chown -R node:node /var/lib/sbff
 USER node
 EXPOSE 8080
-CMD ["node", "--max-semi-space-size=12", "--heap-growing-percent=60", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=60", "--enable-source-maps", "dist/main.js"]
