@@ -2,7 +2,13 @@ import type { Logger } from '../platform/logger.js';
 import { retryAfterSeconds } from '../platform/retry-after-seconds.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Keys } from '../store/keys.js';
-import { StoreUnavailableError, type SlotBudget, type SlotReservation, type Store } from '../store/store.js';
+import {
+  StoreUnavailableError,
+  type SlotBudget,
+  type SlotQuery,
+  type SlotReservation,
+  type Store,
+} from '../store/store.js';
 import { delayUnlessAborted } from '../platform/abortable-delay.js';
 import { createLocalSlots } from './local-slots.js';
 import type { SlotResult, UpstreamBudget } from './limit-results.js';
@@ -74,6 +80,8 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
     burst: Math.max(1, Math.floor(options.upstreamBurst / instances)),
     jitterMs,
   };
+  // What a fill's lock reserves with it: the whole wait, as acquire's first reservation would.
+  const sharedQuery: SlotQuery = { key, budget: { ...shared, maxWaitMs } };
   const localSlots = createLocalSlots();
   let outage = false;
   let retryStoreAt = 0;
@@ -121,7 +129,7 @@ export function createUpstreamBudget(options: UpstreamBudgetOptions): UpstreamBu
   }
 
   return {
-    slotQuery: () => (outage ? undefined : { key, budget: { ...shared, maxWaitMs } }),
+    slotQuery: () => (outage ? undefined : sharedQuery),
 
     async acquire({ signal, reserved }): Promise<SlotResult> {
       const started = performance.now();

@@ -42,6 +42,12 @@ export function createMemoryStore(now: () => number = Date.now): Store {
 
   const tatOf = (key: string): number => Number(live(key)?.value ?? 0);
 
+  const setValue = (key: string, value: string, ttlMs: number, onlyIfAbsent: boolean): boolean => {
+    if (onlyIfAbsent && live(key) !== undefined) return false;
+    entries.set(key, { value, expiresAt: now() + ttlMs });
+    return true;
+  };
+
   const reserveSlot = (key: string, budget: SlotQuery['budget']): SlotReservation => {
     const { reservation, next } = reserveGcraSlot(slotStateOf(live(key)?.value), now(), budget);
     if (next !== undefined) entries.set(key, { value: slotStateText(next), expiresAt: next.tat + 1000 });
@@ -61,11 +67,8 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   return {
     kind: 'memory',
     get: (key) => Promise.resolve(live(key)?.value ?? null),
-    set(key, value, { ttlMs, onlyIfAbsent }) {
-      if (onlyIfAbsent === true && live(key) !== undefined) return Promise.resolve(false);
-      entries.set(key, { value, expiresAt: now() + ttlMs });
-      return Promise.resolve(true);
-    },
+    set: (key, value, { ttlMs, onlyIfAbsent }) =>
+      Promise.resolve(setValue(key, value, ttlMs, onlyIfAbsent === true)),
     del(key) {
       entries.delete(key);
       sets.delete(key);
@@ -113,8 +116,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     },
     reserveSlot: (key, budget) => Promise.resolve(reserveSlot(key, budget)),
     lockAndReserve(lock, slot) {
-      if (live(lock.key) !== undefined) return Promise.resolve({ locked: false });
-      entries.set(lock.key, { value: lock.token, expiresAt: now() + lock.ttlMs });
+      if (!setValue(lock.key, lock.token, lock.ttlMs, true)) return Promise.resolve({ locked: false });
       return Promise.resolve({ locked: true, slot: reserveSlot(slot.key, slot.budget) });
     },
     takeTokens(key, budget) {

@@ -217,6 +217,9 @@ function connectWithScripts(client: Client, onError: RedisStoreOptions['onError'
   return client;
 }
 
+/** Redis expiries are whole ms, at least 1 (PX 0 is an error). */
+const px = (ms: number): number => Math.max(1, Math.ceil(ms));
+
 function unavailable(error: unknown): never {
   throw new StoreUnavailableError(error);
 }
@@ -256,6 +259,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   }
   const targets = subscriberTargets(target);
 
+  const setValue = async (key: string, value: string, ttlMs: number, onlyIfAbsent: boolean) => {
+    const reply = onlyIfAbsent
+      ? await client.set(key, value, 'PX', px(ttlMs), 'NX')
+      : await client.set(key, value, 'PX', px(ttlMs));
+    return reply === 'OK';
+  };
+
   const reserveSlot = async (key: string, budget: SlotQuery['budget']): Promise<SlotReservation> => {
     const { intervalMs, burst, maxWaitMs, jitterMs = 0 } = budget;
     const [granted, ms] = await client.sbffReserveSlot(key, intervalMs, burst, maxWaitMs, jitterMs);
@@ -277,14 +287,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     kind: 'redis',
     get: (key) => run(() => client.get(key)),
     set: (key, value, { ttlMs, onlyIfAbsent }) =>
-      run(async () => {
-        const ttl = Math.max(1, Math.ceil(ttlMs));
-        const reply =
-          onlyIfAbsent === true
-            ? await client.set(key, value, 'PX', ttl, 'NX')
-            : await client.set(key, value, 'PX', ttl);
-        return reply === 'OK';
-      }),
+      run(() => setValue(key, value, ttlMs, onlyIfAbsent === true)),
     del: (key) =>
       run(async () => {
         await client.del(key);
@@ -292,7 +295,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     take: (key) => run(() => client.getdel(key)),
     addToSet: (key, member, { ttlMs }) =>
       run(async () => {
-        await client.sbffAddToSet(key, member, Math.max(1, Math.ceil(ttlMs)));
+        await client.sbffAddToSet(key, member, px(ttlMs));
       }),
     setMembers: (key) => run(() => client.sbffSetMembers(key)),
     removeFromSet: (key, members) =>
@@ -302,7 +305,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     delIfEquals: (key, expected) => run(async () => (await client.sbffDelIfEquals(key, expected)) === 1),
     setAndRelease: (key, value, { ttlMs }, lock) =>
       run(async () => {
-        await client.sbffSetAndRelease(key, lock.key, value, Math.max(1, Math.ceil(ttlMs)), lock.token);
+        await client.sbffSetAndRelease(key, lock.key, value, px(ttlMs), lock.token);
       }),
     incrWindow: (key, windowMs) =>
       run(async () => {
@@ -312,9 +315,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     reserveSlot: (key, budget) => run(() => reserveSlot(key, budget)),
     lockAndReserve: (lock, slot) =>
       run(async () => {
-        const ttl = Math.max(1, Math.ceil(lock.ttlMs));
         if (client instanceof Cluster) {
-          if ((await client.set(lock.key, lock.token, 'PX', ttl, 'NX')) !== 'OK') return { locked: false };
+          if (!(await setValue(lock.key, lock.token, lock.ttlMs, true))) return { locked: false };
           // The lock is ours whatever the budget's node says: a fill must still release it.
           const reserved = await reserveSlot(slot.key, slot.budget).catch(() => undefined);
           return { locked: true, slot: reserved };
@@ -324,7 +326,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           lock.key,
           slot.key,
           lock.token,
-          ttl,
+          px(lock.ttlMs),
           intervalMs,
           burst,
           maxWaitMs,
